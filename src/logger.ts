@@ -25,15 +25,17 @@ export interface LoggerOptions {
  * Creates the process logger. Phone fields are masked by a serializer so a careless
  * `log.info({ phone })` still never writes a full number.
  */
-export function createLogger(options: LoggerOptions): Logger {
+export function createLogger(options: LoggerOptions, destination?: pino.DestinationStream): Logger {
   const maskValue = (value: unknown) => (typeof value === 'string' ? maskPhone(value) : value);
-  return pino({
+  const settings: pino.LoggerOptions = {
     level: options.level,
     serializers: { phone: maskValue, from: maskValue, to: maskValue },
-    transport: options.pretty
-      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
-      : undefined,
-  });
+  };
+  if (destination) return pino(settings, destination);
+  if (options.pretty) {
+    settings.transport = { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+  }
+  return pino(settings);
 }
 
 /** A silent logger for tests and tools that must not print. */

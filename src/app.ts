@@ -1,0 +1,27 @@
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import type { DatabaseLane } from './db/connect.js';
+import { createErrorHandler, notFound } from './http/errors.js';
+import { createHealthRouter } from './http/health-router.js';
+import type { Logger } from './logger.js';
+
+export interface AppDependencies {
+  logger: Logger;
+  databaseLane: DatabaseLane;
+  /** Extra routers mounted at the root, in order (admin API, simulator, webhooks). */
+  routers: Router[];
+}
+
+/** Builds the express application. Importing this module has no side effects. */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(express.json({ limit: '64kb' }));
+  app.use(createHealthRouter(deps.databaseLane));
+  for (const router of deps.routers) app.use(router);
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

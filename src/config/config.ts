@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { envSchema, type Env } from './env-schema.js';
+
+/** Tokens shorter than this are refused in production: they can be guessed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 24;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  mongodbUri?: string;
+  dataDir: string;
+  embeddedMongoPort: number;
+  adminToken: string;
+  /** True when ADMIN_TOKEN was not set and one was generated for this run (development only). */
+  adminTokenGenerated: boolean;
+  publicBaseUrl?: string;
+  twilio?: { accountSid: string; authToken: string };
+  whatsappEnabled: boolean;
+  timeZone: string;
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // An empty value means unset (`PORT=` in a copied .env must not become port 0).
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+
+  let adminToken = env.ADMIN_TOKEN;
+  let adminTokenGenerated = false;
+  if (adminToken && adminToken.length < MIN_ADMIN_TOKEN_LENGTH && isProduction) {
+    throw new ConfigError('ADMIN_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters in production`);
+  }
+  if (!adminToken) {
+    if (isProduction) throw new ConfigError('ADMIN_TOKEN', 'is required in production (at least 24 random characters)');
+    adminToken = randomBytes(24).toString('base64url');
+    adminTokenGenerated = true;
+  }
+
+  if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
+    const missing = env.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID';
+    throw new ConfigError(missing, 'must be set together with the other Twilio variable');
+  }
+  if (env.TWILIO_ACCOUNT_SID && !env.PUBLIC_BASE_URL) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'is required when Twilio is configured (Twilio signs the public URL)');
+  }
+
+  return Object.freeze({
+    nodeEnv: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    mongodbUri: env.MONGODB_URI,
+    dataDir: env.DATA_DIR,
+    embeddedMongoPort: env.EMBEDDED_MONGO_PORT,
+    adminToken,
+    adminTokenGenerated,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN } : undefined,
+    whatsappEnabled: env.WHATSAPP_ENABLED,
+    timeZone: env.TZ,
+  });
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from './embedded/server.js';
+
+export type DatabaseLane = 'embedded' | 'mongodb';
+
+export interface Database {
+  connection: mongoose.Connection;
+  lane: DatabaseLane;
+  /** Closes the mongoose connection, then (embedded lane) flushes and stops the server. */
+  close(): Promise<void>;
+}
+
+const EMBEDDED_DB_NAME = 'kdmp';
+
+/**
+ * Connects to MONGODB_URI when set; otherwise starts the embedded MongoDB-compatible
+ * server with its files under DATA_DIR/db and connects to that.
+ */
+export async function connectDatabase(
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedMongoPort'>,
+  logger: Logger,
+): Promise<Database> {
+  let embedded: EmbeddedMongo | undefined;
+  if (!config.mongodbUri) {
+    embedded = await startEmbeddedMongo({
+      port: config.embeddedMongoPort,
+      dataDir: join(config.dataDir, 'db'),
+      logger: logger.child({ component: 'embedded-mongo' }),
+    });
+  }
+  const uri = config.mongodbUri ?? embedded!.uri(EMBEDDED_DB_NAME);
+  const lane: DatabaseLane = embedded ? 'embedded' : 'mongodb';
+  let connection: mongoose.Connection;
+  try {
+    connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  } catch (error) {
+    await embedded?.close();
+    throw new Error(`Could not connect to the ${lane} database`, { cause: error });
+  }
+  logger.info(
+    lane === 'embedded'
+      ? { lane, port: embedded!.port, dataDir: join(config.dataDir, 'db') }
+      : { lane, host: describeHost(uri) },
+    'database connected',
+  );
+  return {
+    connection,
+    lane,
+    async close() {
+      await connection.close();
+      await embedded?.close();
+    },
+  };
+}
+
+/** The host part of a connection string, without credentials, for logs. */
+function describeHost(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)(?:[^@/]*@)?([^/?]*).*$/, '$1$2');
+}
