@@ -1,0 +1,72 @@
+import { keyOf, type Catalog } from './catalog.js';
+import { classifyWord, type WordInfo } from './classify-word.js';
+import { tokenize, type Token } from './tokenize.js';
+import { lookupUnit } from './units.js';
+
+/** A message as tokens, with each word classified and given its canonical form and match key. */
+export interface MessageAnalysis {
+  tokens: Token[];
+  infos: (WordInfo | undefined)[];
+  /** Canonical word per token (undefined for numbers and punctuation). */
+  words: (string | undefined)[];
+  /** Match key per token (see keyOf). */
+  keys: (string | undefined)[];
+}
+
+const SKIPPED: WordInfo = { canon: '', kind: 'known' };
+const CANCEL_PAIR: WordInfo = { canon: 'gajadi', kind: 'known' };
+const PRICE_PAIR: WordInfo = { canon: 'berapa', kind: 'known' };
+const NO_PAIR: WordInfo = { canon: 'tidak', kind: 'known' };
+
+/** Two-word expressions that act as one word. */
+function mergePairs(infos: (WordInfo | undefined)[]): void {
+  for (let i = 0; i + 1 < infos.length; i++) {
+    const a = infos[i];
+    const b = infos[i + 1];
+    if (a === undefined || b === undefined) continue;
+    if (a.canon === 'tidak' && b.canon === 'jadi') { infos[i] = CANCEL_PAIR; infos[i + 1] = SKIPPED; }
+    else if (a.canon === 'how' && (b.canon === 'much' || b.canon === 'many')) { infos[i] = PRICE_PAIR; infos[i + 1] = SKIPPED; }
+    else if (a.canon === 'tidak' && b.canon === 'usah') { infos[i] = NO_PAIR; infos[i + 1] = SKIPPED; }
+  }
+}
+
+/** "minyakgoreng" -> ["minyak", "goreng"]: two product words typed without a space. */
+function splitJoinedWord(word: string, catalog: Catalog): [string, string] | undefined {
+  if (word.length < 6) return undefined;
+  const words = catalog.vocabulary.words;
+  for (let cut = 3; cut <= word.length - 3; cut++) {
+    const left = word.slice(0, cut);
+    const right = word.slice(cut);
+    if (words.has(left) && words.has(right)) return [left, right];
+  }
+  return undefined;
+}
+
+export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis {
+  const tokens = tokenize(text);
+  const infos: (WordInfo | undefined)[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind !== 'word') { infos.push(undefined); continue; }
+    let info = classifyWord(t.text, catalog.vocabulary);
+    // Right after a number, "g" and "l" are grams and litres, not "ga" or anything else.
+    if (i > 0 && tokens[i - 1].kind === 'num' && info.kind !== 'product') {
+      const unit = lookupUnit(t.text, true);
+      if (unit !== undefined) info = { canon: t.text, kind: 'unit', unit };
+    }
+    const parts = info.kind === 'unknown' ? splitJoinedWord(t.text, catalog) : undefined;
+    if (parts === undefined) { infos.push(info); continue; }
+    tokens.splice(i, 1, { kind: 'word', text: parts[0], value: 0, glued: t.glued }, { kind: 'word', text: parts[1], value: 0, glued: true });
+    infos.push(classifyWord(parts[0], catalog.vocabulary), classifyWord(parts[1], catalog.vocabulary));
+    i++;
+  }
+  mergePairs(infos);
+  const words: (string | undefined)[] = new Array(tokens.length);
+  const keys: (string | undefined)[] = new Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const info = infos[i];
+    words[i] = info?.canon;
+    keys[i] = keyOf(tokens[i], info);
+  }
+  return { tokens, infos, words, keys };
+}

@@ -1,0 +1,253 @@
+import type { MessageAnalysis } from './analyze-message.js';
+import { CLASSIFIERS, matchProductAt, type Catalog, type ProductMatch } from './catalog.js';
+import { ADDRESS_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
+import { readQuantityAt, type Quantity } from './parse-quantity.js';
+import type { Clarification, ItemRequest } from './types.js';
+import { lookupUnit, resolveUnit } from './units.js';
+
+/** One thing the resident asked for, before it is resolved against the catalogue. */
+export interface ItemFrame {
+  /** Product candidates; empty for an unknown product. */
+  productIds: readonly string[];
+  text: string;
+  quantity?: Quantity;
+  partial: boolean;
+  head: boolean;
+  /** The first match key of the product words, for sibling lookups. */
+  headKey?: string;
+  start: number;
+  end: number;
+}
+
+export interface ExtractedItems {
+  frames: ItemFrame[];
+  /** Unknown-word spans (possible products not in the catalogue), in order. */
+  unknowns: ItemFrame[];
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+function spanText(a: MessageAnalysis, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) out += (i > start ? ' ' : '') + a.tokens[i].text;
+  return out;
+}
+
+/** Long digit strings are phone numbers, PINs or house numbers, never quantities. */
+function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
+  const t = a.tokens[i];
+  if (t.kind !== 'num') return false;
+  if (t.text.length >= 7 && !t.text.includes('.') && !t.text.includes(',')) return true;
+  // "no. 12": look past a full stop.
+  let j = i - 1;
+  if (j >= 0 && a.tokens[j].kind === 'sep' && a.tokens[j].text === '.') j--;
+  const prev = j >= 0 ? a.words[j] : undefined;
+  return prev !== undefined && ADDRESS_WORDS.has(prev);
+}
+
+/**
+ * Walks the message once, pairing products with the quantities around them. A quantity after a
+ * product belongs to it until it has one; otherwise it waits for the next product
+ * ("2kg beras 1kg gula"). Separators (comma, dan, sama, new line) end the current item.
+ */
+export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedItems {
+  const frames: ItemFrame[] = [];
+  const unknowns: ItemFrame[] = [];
+  let current: ItemFrame | undefined;
+  let pending: Quantity | undefined;
+  // What the previous meaningful element was, for merging and absorbing.
+  let last: 'product' | 'qty' | 'unknown' | 'other' = 'other';
+  const n = a.tokens.length;
+  let i = 0;
+  const attach = (q: Quantity): void => {
+    // "tabung gas 2": the count completes a unit written on its own.
+    const held = current?.quantity ?? pending;
+    if (held?.implicit && q.unit === undefined && q.amountRp === undefined) {
+      const merged: Quantity = { value: q.value, unit: held.unit };
+      if (current?.quantity === held) current.quantity = merged;
+      else pending = merged;
+      return;
+    }
+    if (current !== undefined && current.quantity === undefined) current.quantity = q;
+    else pending = q;
+  };
+  while (i < n) {
+    const t = a.tokens[i];
+    const info = a.infos[i];
+    if (t.kind === 'sep' || (info !== undefined && SEPARATOR_WORDS.has(info.canon))) {
+      current = undefined;
+      pending = undefined;
+      last = 'other';
+      i++;
+      continue;
+    }
+    if (t.kind === 'q') { i++; continue; }
+    let match: ProductMatch | undefined;
+    if (t.kind === 'word') match = matchProductAt(catalog, a.keys, a.infos, i);
+    if (match !== undefined) {
+      const text = spanText(a, match.start, match.end);
+      const unitWord = match.end - match.start === 1 ? lookupUnit(t.text, true) : undefined;
+      if (current !== undefined && current.productIds.length > 0 && sameIds(current.productIds, match.productIds)) {
+        // "aqua galon 2 galon": the second "galon" is the unit of the first.
+        if (last === 'qty' && unitWord !== undefined && current.quantity !== undefined && current.quantity.unit === undefined && current.quantity.amountRp === undefined) {
+          current.quantity = { ...current.quantity, unit: unitWord };
+          i = match.end;
+          last = 'qty';
+          continue;
+        }
+        // "gas elpiji 3kg": two names of one product.
+        if (last === 'product' || current.quantity === undefined) {
+          current.end = match.end;
+          current.text = spanText(a, current.start, current.end);
+          i = match.end;
+          last = 'product';
+          continue;
+        }
+      }
+      // A qualifier right after a product describes it ("indomie goreng"), and a word of the
+      // product's own name continues it ("telor ayam").
+      const continuesName = match.partial && current !== undefined && current.productIds.length === 1 && match.end - match.start === 1 &&
+        catalog.productWords.get(current.productIds[0])?.has(a.keys[match.start] ?? '') === true;
+      if (last === 'product' && current !== undefined && match.partial && (!match.head || continuesName)) {
+        // "beras yg premium", "bawang yg merah": the qualifier picks a sibling sharing the head word.
+        const headWord = a.keys[current.start] ?? '';
+        if (match.productIds.length === 1 && !continuesName && catalog.productWords.get(match.productIds[0])?.has(headWord) === true) {
+          current.productIds = match.productIds;
+          current.partial = false;
+        }
+        current.end = match.end;
+        current.text = spanText(a, current.start, current.end);
+        i = match.end;
+        continue;
+      }
+      const frame: ItemFrame = { productIds: match.productIds, text, partial: match.partial, head: match.head, headKey: a.keys[match.start], start: match.start, end: match.end };
+      if (pending !== undefined) { frame.quantity = pending; pending = undefined; }
+      frames.push(frame);
+      current = frame;
+      last = 'product';
+      i = match.end;
+      continue;
+    }
+    if (!isReferenceNumber(a, i)) {
+      const reading = readQuantityAt(a.tokens, a.words, i);
+      if (reading !== undefined) {
+        const unitIndex = reading.end - 1;
+        const unit = reading.quantity.unit;
+        const unitIsProduct = unit !== undefined && unitIndex > i && a.infos[unitIndex]?.kind === 'product';
+        // "gas 2 galon 1": gas is not sold by the galon, so "galon" starts the next item.
+        if (unitIsProduct && current !== undefined && current.quantity === undefined && current.productIds.length === 1 &&
+          !(catalog.unitCodes.get(current.productIds[0]) ?? []).includes(unit)) {
+          current.quantity = { value: reading.quantity.value };
+          last = 'qty';
+          i = unitIndex;
+          continue;
+        }
+        // "2 galon": the unit word is also the product's name.
+        if (unitIsProduct && (current === undefined || current.quantity !== undefined)) {
+          const unitMatch = matchProductAt(catalog, a.keys, a.infos, unitIndex);
+          if (unitMatch !== undefined && unitMatch.productIds.length === 1) {
+            const frame: ItemFrame = { productIds: unitMatch.productIds, text: spanText(a, unitIndex, unitIndex + 1), quantity: reading.quantity, partial: false, head: true, start: i, end: reading.end };
+            frames.push(frame);
+            current = frame;
+            pending = undefined;
+            last = 'product';
+            i = reading.end;
+            continue;
+          }
+        }
+        attach(reading.quantity);
+        last = 'qty';
+        i = reading.end;
+        continue;
+      }
+    } else {
+      i++;
+      last = 'other';
+      continue;
+    }
+    if (info !== undefined && info.kind === 'unknown') {
+      let end = i + 1;
+      while (end < n && end - i < 3 && a.infos[end]?.kind === 'unknown') end++;
+      if (last === 'product' && current !== undefined && current.end === i) {
+        if ((current.partial && CLASSIFIERS.has(a.keys[current.start] ?? '')) || isOtherGoodsWord(a.tokens[i].text)) {
+          // "daging sapi", "telur bebek": a classifier or a known other kind names a product we lack.
+          current.productIds = [];
+          frames.pop();
+          unknowns.push(current);
+          last = 'unknown';
+        }
+        // Otherwise a brand or variant of the product: "kopi kapal api", "indomie soto".
+        current.end = end;
+        current.text = spanText(a, current.start, end);
+      } else {
+        const frame: ItemFrame = { productIds: [], text: spanText(a, i, end), partial: false, head: false, start: i, end };
+        if (pending !== undefined) { frame.quantity = pending; pending = undefined; }
+        unknowns.push(frame);
+        current = frame;
+        last = 'unknown';
+      }
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  return { frames, unknowns };
+}
+
+/**
+ * "beras sekarung": Beras Medium is not sold by the sack, but the one rice that is (SPHP) is
+ * what the resident means. Only a sibling named by the same head word, and only when unique.
+ */
+function findSiblingSelling(frame: ItemFrame, productId: string, unit: string, catalog: Catalog): string | undefined {
+  // Only a bare generic word ("beras"), never a specific name ("beras premium").
+  if (frame.end - frame.start !== 1) return undefined;
+  const entry = catalog.wordProducts.get(frame.headKey ?? '');
+  if (entry === undefined) return undefined;
+  let found: string | undefined;
+  for (const id of entry.heads) {
+    if (id === productId || !(catalog.unitCodes.get(id) ?? []).includes(unit)) continue;
+    if (found !== undefined) return undefined;
+    found = id;
+  }
+  return found;
+}
+
+export interface ResolvedItems {
+  items: ItemRequest[];
+  clarifications: Clarification[];
+}
+
+/** Turns frames into catalogue items or questions for the resident. */
+export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog): ResolvedItems {
+  const items: ItemRequest[] = [];
+  const clarifications: Clarification[] = [];
+  for (const frame of frames) {
+    const q = frame.quantity;
+    if (frame.productIds.length === 0) {
+      clarifications.push({ kind: 'unknown_product', text: frame.text });
+      continue;
+    }
+    if (frame.productIds.length > 1) {
+      const c: Clarification = { kind: 'ambiguous_product', text: frame.text, candidates: [...frame.productIds] };
+      if (q?.amountRp !== undefined) c.amountRp = q.amountRp;
+      else if (q !== undefined) {
+        c.quantity = q.value;
+        if (q.unit !== undefined) c.unit = q.unit;
+      }
+      clarifications.push(c);
+      continue;
+    }
+    const productId = frame.productIds[0];
+    if (q?.amountRp !== undefined) { items.push({ productId, amountRp: q.amountRp }); continue; }
+    const codes = catalog.unitCodes.get(productId) ?? [];
+    if (q === undefined) { items.push({ productId, unit: codes[0], quantity: 1 }); continue; }
+    const r = resolveUnit(codes, q.unit, q.value);
+    if (r.ok) { items.push({ productId, unit: r.unit, quantity: r.quantity }); continue; }
+    const sibling = findSiblingSelling(frame, productId, r.unit, catalog);
+    if (sibling !== undefined) items.push({ productId: sibling, unit: r.unit, quantity: r.quantity });
+    else clarifications.push({ kind: 'unit_not_sold', productId, unit: r.unit, quantity: r.quantity });
+  }
+  return { items, clarifications };
+}

@@ -1,0 +1,45 @@
+/** Shapes shared by the language layer and the chat engine. */
+
+export interface CatalogUnit {
+  code: string;
+  priceRp: number;
+}
+
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  aliases: string[];
+  category: string;
+  units: CatalogUnit[];
+}
+
+export type Intent = 'order' | 'price' | 'balance' | 'status' | 'cancel' | 'help' | 'greeting' | 'unknown';
+
+export type ItemRequest =
+  | { productId: string; unit: string; quantity: number }
+  | { productId: string; amountRp: number };
+
+export type Clarification =
+  | { kind: 'ambiguous_product'; text: string; candidates: string[]; quantity?: number; unit?: string; amountRp?: number }
+  | { kind: 'unknown_product'; text: string }
+  | { kind: 'unit_not_sold'; productId: string; unit: string; quantity: number };
+
+export type CartEdit = 'add' | 'remove' | 'reduce' | 'replace';
+
+export interface Reply {
+  yes?: true;
+  no?: true;
+  choice?: number;
+}
+
+export interface Understanding {
+  intent: Intent;
+  /** Resolved items, in message order. */
+  items: ItemRequest[];
+  /** What the bot must ask about; the parser never guesses silently. */
+  clarifications: Clarification[];
+  edit?: CartEdit;
+  reply?: Reply;
+  language?: 'id' | 'en';
+  normalized: string;
+}

@@ -1,0 +1,76 @@
+import { analyzeMessage, type MessageAnalysis } from './analyze-message.js';
+import type { Catalog } from './catalog.js';
+import { detectIntent } from './detect-intent.js';
+import { detectLanguage } from './detect-language.js';
+import { detectReply } from './detect-reply.js';
+import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
+import { POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
+import { renderNormalized } from './normalize-text.js';
+import type { Understanding } from './types.js';
+
+const MAX_TEXT_LENGTH = 2000;
+
+/** Words that may sit between "pesan"/"harga" and the thing asked for. */
+const FILLER_WORDS = new Set(['saya', 'mau', 'dong', 'kak', 'tolong', 'yang', 'ada', 'untuk', 'minta', 'aja', 'ya', 'tanya']);
+
+/** True when the word before index `start` (past fillers) asks for goods: "pesan sabun", "harga rokok". */
+function followsRequestWord(a: MessageAnalysis, start: number): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const w = a.words[i];
+    if (w === undefined) return false;
+    if (STRONG_ORDER_WORDS.has(w) || WEAK_ORDER_WORDS.has(w) || PRICE_WORDS.has(w)) return true;
+    if (!FILLER_WORDS.has(w) && !POLITE_WORDS.has(w)) return false;
+  }
+  return false;
+}
+
+/** Turns one chat message into an intent, catalogue items and the questions the bot must ask. */
+export function understand(text: string, catalog: Catalog): Understanding {
+  // Pasted essays are cut: nobody orders groceries past 2,000 characters.
+  const input = typeof text === 'string' ? (text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text) : '';
+  const a = analyzeMessage(input, catalog);
+  const { frames, unknowns } = extractItems(a, catalog);
+  const words: string[] = [];
+  let hasQuestionMark = false;
+  let meaningful = 0;
+  let numbers = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const t = a.tokens[i];
+    if (t.kind === 'num') numbers++;
+    if (t.kind === 'q') hasQuestionMark = true;
+    else if (t.kind !== 'sep') meaningful++;
+    const w = a.words[i];
+    if (w) words.push(w);
+  }
+  // Unknown words become "not in our catalogue" questions only when they look like an item:
+  // they carry a quantity, or they are the only thing an order or price question names.
+  // An address line ("Jl. Melati 3") names streets, not goods.
+  const looksLikeAddress = frames.length === 0 && words.some((w) => STRICT_ADDRESS_WORDS.has(w));
+  const unknownItems: ItemFrame[] = looksLikeAddress
+    ? []
+    : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start)));
+  const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
+  const { items, clarifications } = resolveFrames(allFrames, catalog);
+  const quantifiedCount = allFrames.filter((f) => f.quantity !== undefined).length;
+  const { intent, edit } = detectIntent({
+    words,
+    itemCount: frames.length + unknownItems.length,
+    quantifiedCount,
+    hasQuestionMark,
+    onlyQuestionMark: hasQuestionMark && meaningful === 0,
+    hasQuantity: numbers > 0 || allFrames.some((fr) => fr.quantity !== undefined) || unknowns.some((u) => u.quantity !== undefined),
+    onlyWords: numbers === 0,
+  });
+  const result: Understanding = { intent, items, clarifications, normalized: renderNormalized(a) };
+  // Items only make sense for intents that act on products.
+  if (intent !== 'order' && intent !== 'price') {
+    result.items = [];
+    result.clarifications = [];
+  }
+  if (edit !== undefined) result.edit = edit;
+  const reply = detectReply(a.tokens, a.words, frames.length > 0);
+  if (reply !== undefined) result.reply = reply;
+  const language = detectLanguage(words);
+  if (language !== undefined) result.language = language;
+  return result;
+}
