@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import type { CartLine } from '../domain/cart/cart-line.js';
+import { editCart, type CartEdit } from '../domain/cart/edit-cart.js';
+import { lineFromAmount } from '../domain/cart/price-line.js';
+import type { Facts } from '../engine/facts.js';
+import type { ReplyMessage } from '../engine/reply-message.js';
+import type { PureAction } from '../engine/registry.js';
+import type { FlowContext } from '../engine/transition-types.js';
+import { understand } from '../language/understand.js';
+import type { Clarification, ItemRequest } from '../language/types.js';
+import { findProduct, toPricedProduct } from './catalog-lookup.js';
+
+/** An ambiguous product waiting for the resident's answer, kept in session vars. */
+export interface PendingChoice {
+  text: string;
+  candidates: string[];
+  edit: CartEdit;
+  quantity?: number;
+  unit?: string;
+  amountRp?: number;
+}
+
+const noParams = z.strictObject({});
+
+export function readPending(context: FlowContext): PendingChoice[] {
+  return (context.conversation.vars.pending as PendingChoice[] | undefined) ?? [];
+}
+
+/** Applies one item request to the cart; returns notes for the resident. */
+export function applyItem(context: FlowContext, edit: CartEdit, item: ItemRequest): ReplyMessage[] {
+  const { conversation, facts } = context;
+  const product = findProduct(facts, item.productId);
+  if (!product) return [{ key: 'order:unknown_product', params: { text: item.productId } }];
+  if (edit === 'remove' && !conversation.cart.some((line) => line.productId === product.id)) {
+    return [{ key: 'order:not_in_cart', params: { name: product.name } }];
+  }
+  let line: CartLine;
+  const notes: ReplyMessage[] = [];
+  if ('amountRp' in item) {
+    const result = lineFromAmount(toPricedProduct(product), item.amountRp);
+    if (!result.ok) return [{ key: 'order:amount_too_small', params: { name: product.name, amount: { money: item.amountRp }, unit: result.unit, price: { money: result.unitPriceRp } } }];
+    line = result.line;
+    if (result.roundedDown) {
+      notes.push({ key: 'order:rounded_down', params: { name: product.name, amount: { money: item.amountRp }, qty: { qty: line.quantity }, unit: line.unit } });
+    }
+  } else {
+    line = { productId: product.id, unit: item.unit, quantity: item.quantity };
+  }
+  conversation.cart = editCart(conversation.cart, edit, line);
+  return notes;
+}
+
+/** Notes for clarifications that need no answer; ambiguous ones are queued as questions. */
+function queueClarifications(context: FlowContext, clarifications: Clarification[], edit: CartEdit): ReplyMessage[] {
+  const notes: ReplyMessage[] = [];
+  const pending = readPending(context);
+  for (const clarification of clarifications) {
+    if (clarification.kind === 'unknown_product') {
+      notes.push({ key: 'order:unknown_product', params: { text: clarification.text } });
+    } else if (clarification.kind === 'unit_not_sold') {
+      const product = findProduct(context.facts, clarification.productId);
+      notes.push({
+        key: 'order:unit_not_sold',
+        params: {
+          name: product?.name ?? clarification.productId,
+          unit: clarification.unit,
+          units: { list: (product?.units ?? []).map((unit) => ({ key: 'order:unit_price', params: { unit: unit.code, price: { money: unit.priceRp } } })) },
+        },
+      });
+    } else if ((edit === 'remove' || edit === 'reduce') && clarification.candidates.some((id) => context.conversation.cart.some((line) => line.productId === id))) {
+      // "hapus bawang" with only Bawang Merah in the cart needs no question.
+      const inCart = clarification.candidates.filter((id) => context.conversation.cart.some((line) => line.productId === id));
+      if (inCart.length === 1) {
+        const product = findProduct(context.facts, inCart[0])!;
+        notes.push(...applyItem(context, edit, { productId: product.id, unit: clarification.unit ?? product.units[0].code, quantity: clarification.quantity ?? 1 }));
+      } else {
+        pending.push({ text: clarification.text, candidates: inCart, edit, ...(clarification.quantity !== undefined ? { quantity: clarification.quantity } : {}), ...(clarification.unit !== undefined ? { unit: clarification.unit } : {}) });
+      }
+    } else {
+      pending.push({
+        text: clarification.text,
+        candidates: clarification.candidates,
+        edit,
+        ...(clarification.quantity !== undefined ? { quantity: clarification.quantity } : {}),
+        ...(clarification.unit !== undefined ? { unit: clarification.unit } : {}),
+        ...(clarification.amountRp !== undefined ? { amountRp: clarification.amountRp } : {}),
+      });
+    }
+  }
+  context.conversation.vars.pending = pending;
+  return notes;
+}
+
+/** cart.apply: the message's items and edits go into the cart; questions are queued. */
+export const applyUnderstanding: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message') return;
+    const { understanding } = context.input;
+    const edit: CartEdit = understanding.edit ?? 'add';
+    const notes: ReplyMessage[] = [];
+    for (const item of understanding.items) notes.push(...applyItem(context, edit, item));
+    notes.push(...queueClarifications(context, understanding.clarifications, edit));
+    return notes;
+  },
+};
+
+/** cart.clear: empties the cart and forgets the checkout answers. */
+export const clearCart: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    context.conversation.cart = [];
+    context.conversation.vars = {};
+  },
+};
+
+/** Which candidate the answer picks: a number, an item naming a candidate, or a candidate's name in the text. */
+export function pickCandidate(context: FlowContext, pending: PendingChoice, facts: Facts): string | undefined {
+  if (context.input.kind !== 'message') return undefined;
+  const { understanding } = context.input;
+  const choice = understanding.reply?.choice;
+  if (choice !== undefined) return pending.candidates[choice - 1];
+  const named = understanding.items.find((item) => pending.candidates.includes(item.productId));
+  if (named) return named.productId;
+  // A word that tells the candidates apart ("merah" for Bawang Merah vs Bawang Putih) is enough.
+  const words = new Set(understanding.normalized.toLowerCase().split(/\s+/));
+  const names = pending.candidates.map((id) => (findProduct(facts, id)?.name ?? id).toLowerCase().split(/\s+/));
+  const shared = names.reduce((common, name) => common.filter((word) => name.includes(word)));
+  const hits = pending.candidates.filter((_, index) => names[index].some((word) => !shared.includes(word) && words.has(word)));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** clarify.skip: drops the question the resident did not answer, so the conversation can move on. */
+export const skipClarification: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const [first, ...rest] = readPending(context);
+    context.conversation.vars.pending = rest;
+    return first ? [{ key: 'order:clarify_skipped', params: { text: first.text } }] : [];
+  },
+};
+
+/** clarify.resolve: answers the first queued question and applies the item it was about. */
+export const resolveClarification: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const [first, ...rest] = readPending(context);
+    if (!first) return;
+    const productId = pickCandidate(context, first, context.facts);
+    if (!productId) return;
+    context.conversation.vars.pending = rest;
+    const product = findProduct(context.facts, productId)!;
+    const item: ItemRequest =
+      first.amountRp !== undefined
+        ? { productId, amountRp: first.amountRp }
+        : { productId, unit: first.unit && product.units.some((unit) => unit.code === first.unit) ? first.unit : product.units[0].code, quantity: first.quantity ?? 1 };
+    return applyItem(context, first.edit, item);
+  },
+};
+
+/** browse.addQuantity: "2 kg" (or "2") for the product picked from the list. */
+export const addBrowsedQuantity: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message') return;
+    const productId = context.conversation.vars.browseProduct as string | undefined;
+    const product = productId ? findProduct(context.facts, productId) : undefined;
+    if (!product) return;
+    // Re-read the answer as if the product had been named: the language layer parses "2 kg", "setengah kilo".
+    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+    const item = reread.items.find((candidate) => candidate.productId === product.id);
+    delete context.conversation.vars.browseProduct;
+    if (item) return applyItem(context, 'add', item);
+    const choice = context.input.understanding.reply?.choice;
+    return applyItem(context, 'add', { productId: product.id, unit: product.units[0].code, quantity: choice ?? 1 });
+  },
+};

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { PureAction } from '../engine/registry.js';
+import { listCategories, productsInCategory } from './catalog-lookup.js';
+
+const noParams = z.strictObject({});
+
+function choiceOf(context: Parameters<PureAction['run']>[0]): number | undefined {
+  return context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined;
+}
+
+/** vars.set: stores fixed answers such as `fulfilment: pickup`. */
+export const setVars: PureAction<Record<string, string | number | boolean>> = {
+  kind: 'pure',
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).refine((value) => Object.keys(value).length > 0, 'name at least one variable'),
+  run(context, params) {
+    Object.assign(context.conversation.vars, params);
+  },
+};
+
+/** vars.unset: forgets answers. */
+export const unsetVars: PureAction<{ names: string[] }> = {
+  kind: 'pure',
+  params: z.strictObject({ names: z.array(z.string().min(1)).min(1) }),
+  run(context, params) {
+    for (const name of params.names) delete context.conversation.vars[name];
+  },
+};
+
+/** vars.fromEvent: copies fields of an effect's outcome into vars (e.g. the order to cancel). */
+export const copyEventVars: PureAction<{ fields: string[] }> = {
+  kind: 'pure',
+  params: z.strictObject({ fields: z.array(z.string().min(1)).min(1) }),
+  run(context, params) {
+    if (context.input.kind !== 'event') return;
+    for (const field of params.fields) context.conversation.vars[field] = context.input.event.data?.[field];
+  },
+};
+
+/** browse.pickCategory: remembers the numbered category. */
+export const pickCategory: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const choice = choiceOf(context);
+    const category = choice ? listCategories(context.facts)[choice - 1] : undefined;
+    if (category) context.conversation.vars.browseCategory = category;
+  },
+};
+
+/** browse.pickProduct: remembers the numbered product of the chosen category. */
+export const pickProduct: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const choice = choiceOf(context);
+    const category = context.conversation.vars.browseCategory as string | undefined;
+    const product = choice && category ? productsInCategory(context.facts, category)[choice - 1] : undefined;
+    if (product) context.conversation.vars.browseProduct = product.id;
+  },
+};
+
+/** order.setAddress: the delivery address as typed. */
+export const setAddress: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message') return;
+    context.conversation.vars.fulfilment = 'delivery';
+    context.conversation.vars.address = context.input.text.trim().slice(0, 300);
+  },
+};
+
+/** order.useLastAddress: the address remembered on the contact. */
+export const useLastAddress: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    context.conversation.vars.fulfilment = 'delivery';
+    context.conversation.vars.address = context.facts.contact.lastAddress;
+  },
+};
+
+/** language.set: the language the resident asked for ("english", "bahasa indonesia"). */
+export const setLanguage: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind === 'message' && context.input.understanding.language) context.conversation.language = context.input.understanding.language;
+  },
+};
+
+/** language.toggle: the menu's "English / Bahasa Indonesia" option. */
+export const toggleLanguage: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    context.conversation.language = context.conversation.language === 'id' ? 'en' : 'id';
+  },
+};

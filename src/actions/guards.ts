@@ -1,0 +1,48 @@
+import type { Guard } from '../engine/registry.js';
+import { understand } from '../language/understand.js';
+import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
+import { pickCandidate, readPending } from './cart-actions.js';
+
+const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
+const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
+
+/** Named conditions flows may use (`guard: isMember`, `guard: "!isMember"`). All pure. */
+export const guards: Record<string, Guard> = {
+  isMember: ({ facts }) => facts.member !== undefined,
+  namesProducts: ({ input }) => input.kind === 'message' && (input.understanding.items.length > 0 || input.understanding.clarifications.some((c) => c.kind !== 'unknown_product')),
+  hasCart: ({ conversation }) => conversation.cart.length > 0,
+  hasOrderInProgress: (context) => context.conversation.cart.length > 0 || readPending(context).length > 0,
+  hasPendingClarification: (context) => readPending(context).length > 0,
+  hasLastAddress: ({ facts }) => Boolean(facts.contact.lastAddress),
+  pinRequired: ({ facts }) => facts.coop.settings.pinRequiredOn.includes(facts.channel),
+  pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
+  isSms: ({ facts }) => facts.channel === 'sms',
+  deliveryEnabled: ({ facts }) => facts.coop.settings.delivery.enabled,
+  qrisEnabled: ({ facts }) => facts.coop.settings.qris.enabled,
+  isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',
+  paidByTransfer: ({ conversation }) => conversation.vars.payment === 'transfer',
+  paidByQris: ({ conversation }) => conversation.vars.payment === 'qris',
+  paidBySimpanan: ({ conversation }) => conversation.vars.payment === 'simpanan',
+  wasRefunded: ({ input }) => input.kind === 'event' && input.event.data?.refunded === 1,
+  canPayFromSavings: ({ facts, conversation }) => {
+    if (!facts.member) return false;
+    return facts.member.sukarelaRp >= priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp;
+  },
+  resolvesClarification: (context) => {
+    const [first] = readPending(context);
+    return first !== undefined && pickCandidate(context, first, context.facts) !== undefined;
+  },
+  validCategoryChoice: (context) => inRange(choiceOf(context), listCategories(context.facts).length),
+  validProductChoice: (context) => {
+    const category = context.conversation.vars.browseCategory as string | undefined;
+    return category !== undefined && inRange(choiceOf(context), productsInCategory(context.facts, category).length);
+  },
+  answersQuantity: (context) => {
+    if (context.input.kind !== 'message') return false;
+    const product = findProduct(context.facts, String(context.conversation.vars.browseProduct ?? ''));
+    if (!product) return false;
+    if (context.input.understanding.reply?.choice !== undefined) return true;
+    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+    return reread.items.some((item) => item.productId === product.id);
+  },
+};

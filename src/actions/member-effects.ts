@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { verifyMemberPin } from '../domain/members/verify-member-pin.js';
+import { readBalance } from '../domain/savings/read-balance.js';
+import type { EffectAction } from '../engine/registry.js';
+
+const noParams = z.strictObject({});
+
+/** member.checkPin: checks the PIN in the message; five misses lock for 30 minutes. */
+export const checkPin: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    if (!context.member) return { name: 'pin.not_member' };
+    const check = await verifyMemberPin(context.models, context.member._id, context.text, context.now);
+    if (check.result === 'ok') return { name: 'pin.ok' };
+    if (check.result === 'locked') return { name: 'pin.locked', data: { until: { time: check.until } } };
+    return { name: 'pin.wrong', data: { left: check.attemptsLeft } };
+  },
+};
+
+/** savings.load: balances and the latest ledger entries. */
+export const loadBalance: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    if (!context.member) return { name: 'balance.not_member' };
+    const balance = await readBalance(context.models, context.coop._id, context.member._id, 3);
+    return {
+      name: 'balance.loaded',
+      data: {
+        memberNumber: context.member.memberNumber,
+        name: context.member.name,
+        pokok: { money: balance.pokokRp },
+        wajib: { money: balance.wajibRp },
+        sukarela: { money: balance.sukarelaRp },
+        total: { money: balance.totalRp },
+        recent: {
+          list: balance.recent.map((entry) => ({
+            key: 'balance:entry',
+            params: { at: { time: entry.at }, type: { t: `balance:type.${entry.type}` }, amount: { money: entry.amountRp } },
+          })),
+        },
+      },
+    };
+  },
+};
+
+/** contact.saveLanguage: remembers the conversation's language on the contact. */
+export const saveLanguage: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    await context.models.Contact.updateOne({ _id: context.contact._id }, { $set: { language: context.conversation.language } });
+  },
+};

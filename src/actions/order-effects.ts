@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { FulfilmentMethod, OrderDoc, PaymentMethod } from '../db/models/order.js';
+import { DomainRuleError } from '../domain/errors.js';
+import { cancelOrder } from '../domain/orders/cancel-order.js';
+import { placeOrder } from '../domain/orders/place-order.js';
+import type { EffectAction } from '../engine/registry.js';
+import type { ParamValue } from '../engine/reply-message.js';
+import type { EngineEvent } from '../engine/transition-types.js';
+import { priceCart } from './catalog-lookup.js';
+
+const noParams = z.strictObject({});
+
+function rejection(error: DomainRuleError): EngineEvent {
+  const params: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(error.params)) params[name] = name.endsWith('Rp') ? { money: Number(value) } : value;
+  return { name: 'order.rejected', data: { reason: { t: `order:rejected.${error.code}`, params } } };
+}
+
+function orderLine(order: OrderDoc) {
+  return {
+    key: 'status:order_line',
+    params: { number: order.number, status: { t: `status:state.${order.status}` }, total: { money: order.totalRp }, placed: { time: order.placedAt } },
+  };
+}
+
+/** order.place: places the cart as an order (stock, limits and simpanan inside one transaction). */
+export const placeOrderEffect: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    const { vars, cart } = context.conversation;
+    const payment = vars.payment as PaymentMethod;
+    try {
+      const order = await placeOrder(context.models, {
+        coopId: context.coop._id,
+        phone: context.phone,
+        channel: context.channel,
+        contactId: context.contact._id,
+        ...(context.member ? { memberId: context.member._id } : {}),
+        lines: cart,
+        fulfilment: { method: vars.fulfilment as FulfilmentMethod, ...(vars.address ? { address: String(vars.address) } : {}) },
+        payment,
+        now: context.now,
+        expectedTotalRp: priceCart(cart, context.facts, vars.fulfilment).totalRp,
+      });
+      context.logger.info({ orderNumber: order.number, totalRp: order.totalRp }, 'order placed');
+      return {
+        name: 'order.placed',
+        data: { number: order.number, total: { money: order.totalRp }, payment: { t: `order:payment_method.${payment}` } },
+      };
+    } catch (error) {
+      if (error instanceof DomainRuleError) {
+        if (error.code === 'prices_changed') context.refreshCatalog();
+        return rejection(error);
+      }
+      throw error;
+    }
+  },
+};
+
+/** orders.loadRecent: the resident's last three orders. */
+export const loadRecentOrders: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    const orders = await context.models.Order.find({ coopId: context.coop._id, phone: context.phone }).sort({ placedAt: -1, number: -1 }).limit(3).lean();
+    if (orders.length === 0) return { name: 'orders.none' };
+    return { name: 'orders.loaded', data: { orders: { list: orders.map(orderLine) } } };
+  },
+};
+
+/** order.findCancellable: the latest order, if the coop has not confirmed it yet. */
+export const findCancellableOrder: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    const latest = await context.models.Order.findOne({ coopId: context.coop._id, phone: context.phone, status: { $ne: 'cancelled' } }).sort({ placedAt: -1, number: -1 }).lean();
+    if (!latest) return { name: 'cancel.none' };
+    if (latest.status !== 'new') return { name: 'cancel.too_late', data: { number: latest.number, status: { t: `status:state.${latest.status}` } } };
+    return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, cancelNumber: latest.number } };
+  },
+};
+
+/** order.cancel: cancels the order chosen earlier (vars.cancelNumber). */
+export const cancelOrderEffect: EffectAction<Record<string, never>> = {
+  kind: 'effect',
+  params: noParams,
+  async run(context) {
+    const number = Number(context.conversation.vars.cancelNumber);
+    try {
+      const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident' });
+      return { name: 'order.cancelled', data: { number: order.number, refunded: order.payment.status === 'refunded' ? 1 : 0, total: { money: order.totalRp } } };
+    } catch (error) {
+      if (error instanceof DomainRuleError) return { name: 'order.cancel_refused', data: { number, reason: { t: `status:refused.${error.code}` } } };
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,74 @@
+import type { ReplyMessage, ReplyParams } from '../engine/reply-message.js';
+import type { View } from '../engine/registry.js';
+import type { PricedLine } from '../domain/cart/price-line.js';
+import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
+import { readPending } from './cart-actions.js';
+
+const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
+
+function cartLines(lines: PricedLine[]): ReplyMessage[] {
+  return lines.map((line) => ({
+    key: 'order:cart_line',
+    params: { name: line.name, qty: { qty: line.quantity }, unit: line.unit, price: { money: line.unitPriceRp }, total: { money: line.lineTotalRp } },
+  }));
+}
+
+function unitPrices(units: { code: string; priceRp: number }[]): ReplyMessage[] {
+  return units.map((unit) => ({ key: 'order:unit_price', params: { unit: unit.code, price: { money: unit.priceRp } } }));
+}
+
+/** Named parameter builders for replies (`view: cart`). All pure. */
+export const views: Record<string, View> = {
+  coop: ({ facts }) => ({ coop: facts.coop.name, open: facts.coop.settings.openingHours.open ?? '', close: facts.coop.settings.openingHours.close ?? '', days: facts.coop.settings.openingHours.days ?? '' }),
+  cart: ({ conversation, facts }) => {
+    const totals = priceCart(conversation.cart, facts);
+    return { lines: { list: cartLines(totals.lines) }, subtotal: { money: totals.subtotalRp } };
+  },
+  fulfilment: ({ facts }) => ({ fee: { money: facts.coop.settings.delivery.feeRp }, pickupAddress: facts.coop.settings.pickup.address, lastAddress: facts.contact.lastAddress ?? '' }),
+  payment: ({ conversation, facts }) => ({
+    total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
+    sukarela: { money: facts.member?.sukarelaRp ?? 0 },
+  }),
+  summary: ({ conversation, facts }) => {
+    const totals = priceCart(conversation.cart, facts, conversation.vars.fulfilment);
+    const params: ReplyParams = {
+      lines: { list: cartLines(totals.lines) },
+      subtotal: { money: totals.subtotalRp },
+      fee: { money: totals.deliveryFeeRp },
+      total: { money: totals.totalRp },
+      fulfilment: { t: `order:fulfilment_method.${String(conversation.vars.fulfilment)}` },
+      address: String(conversation.vars.address ?? facts.coop.settings.pickup.address),
+      payment: { t: `order:payment_method.${String(conversation.vars.payment)}` },
+    };
+    return params;
+  },
+  bank: ({ facts }) => ({ ...facts.coop.settings.bankAccount }),
+  qris: ({ facts }) => ({ merchant: facts.coop.settings.qris.merchantName }),
+  categories: ({ facts }) => ({ list: { list: numbered(listCategories(facts)) } }),
+  categoryProducts: ({ conversation, facts }) => {
+    const category = String(conversation.vars.browseCategory ?? '');
+    const products = productsInCategory(facts, category);
+    return {
+      category,
+      list: { list: products.map((product, index) => ({ key: 'order:product_option', params: { n: index + 1, name: product.name, units: { list: unitPrices(product.units) } } })) },
+    };
+  },
+  browseProduct: ({ conversation, facts }) => {
+    const product = findProduct(facts, String(conversation.vars.browseProduct ?? ''));
+    return { name: product?.name ?? '', unit: product?.units[0].code ?? '', units: { list: unitPrices(product?.units ?? []) } };
+  },
+  clarification: (context): ReplyParams => {
+    const [first] = readPending(context);
+    if (!first) return { text: '', options: { list: [] } };
+    const names = first.candidates.map((id) => findProduct(context.facts, id)?.name ?? id);
+    return { text: first.text, options: { list: numbered(names) }, first: names[0] ?? '', second: names[1] ?? '' };
+  },
+  prices: ({ input, facts }) => {
+    if (input.kind !== 'message') return { list: { list: [] } };
+    const ids = [...input.understanding.items.map((item) => item.productId), ...input.understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))];
+    const products = [...new Set(ids)].flatMap((id) => findProduct(facts, id) ?? []);
+    return { list: { list: products.map((product) => ({ key: 'order:price_line', params: { name: product.name, units: { list: unitPrices(product.units) } } })) } };
+  },
+  pinLock: ({ facts }) => ({ until: { time: facts.member?.pinLockedUntil ?? facts.now } }),
+  event: ({ input }) => (input.kind === 'event' ? ((input.event.data ?? {}) as ReplyParams) : {}),
+};

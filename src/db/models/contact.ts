@@ -1,0 +1,29 @@
+import { Schema, type Types } from 'mongoose';
+
+export type LanguageCode = 'id' | 'en';
+
+/** Anyone who chats with a coop; residents need not be members. */
+export interface ContactDoc {
+  _id: Types.ObjectId;
+  coopId: string;
+  phone: string;
+  name?: string;
+  lastAddress?: string;
+  language: LanguageCode;
+  lastSeenAt?: Date;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const contactSchema = new Schema<ContactDoc>(
+  {
+    coopId: { type: String, required: true },
+    phone: { type: String, required: true },
+    name: String,
+    lastAddress: String,
+    language: { type: String, enum: ['id', 'en'], default: 'id' },
+    lastSeenAt: Date,
+  },
+  { timestamps: true, collection: 'contacts' },
+);
+contactSchema.index({ coopId: 1, phone: 1 }, { unique: true });

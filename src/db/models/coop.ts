@@ -1,0 +1,68 @@
+import { Schema } from 'mongoose';
+import { CHANNEL_NAMES, type ChannelName } from '../../channels/types.js';
+import { rupiahField } from './money-field.js';
+
+export interface HouseholdLimit {
+  productId: string;
+  /** Most units of this product one order may hold. */
+  maxPerOrder: number;
+  /** Most units one household (phone) may order per calendar day in the coop's timezone. */
+  maxPerDay: number;
+}
+
+export interface CoopSettings {
+  pickup: { enabled: boolean; address: string };
+  delivery: { enabled: boolean; feeRp: number; area: string };
+  openingHours: { days: string; open: string; close: string };
+  bankAccount: { bank: string; accountNumber: string; accountName: string };
+  qris: { enabled: boolean; merchantName: string };
+  /** Channels on which a balance check asks for the member's PIN. */
+  pinRequiredOn: ChannelName[];
+  householdLimits: HouseholdLimit[];
+}
+
+export interface CoopDoc {
+  /** The coopId every other document carries. */
+  _id: string;
+  slug: string;
+  name: string;
+  kelurahan: string;
+  kota: string;
+  timezone: string;
+  numbers: { whatsapp: string[]; sms: string[] };
+  staff: { name: string; phone: string; role: string }[];
+  settings: CoopSettings;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const coopSchema = new Schema<CoopDoc>(
+  {
+    _id: { type: String, required: true },
+    slug: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    kelurahan: { type: String, required: true },
+    kota: { type: String, required: true },
+    timezone: { type: String, required: true, default: 'Asia/Jakarta' },
+    numbers: {
+      whatsapp: { type: [String], default: [] },
+      sms: { type: [String], default: [] },
+    },
+    staff: { type: [{ _id: false, name: String, phone: String, role: String }], default: [] },
+    settings: {
+      pickup: { enabled: { type: Boolean, default: true }, address: { type: String, default: '' } },
+      delivery: { enabled: { type: Boolean, default: true }, feeRp: rupiahField({ min: 0, default: 0 }), area: { type: String, default: '' } },
+      openingHours: { days: String, open: String, close: String },
+      bankAccount: { bank: String, accountNumber: String, accountName: String },
+      qris: { enabled: { type: Boolean, default: true }, merchantName: String },
+      pinRequiredOn: { type: [{ type: String, enum: CHANNEL_NAMES }], default: ['sms'] },
+      householdLimits: {
+        type: [{ _id: false, productId: String, maxPerOrder: Number, maxPerDay: Number }],
+        default: [],
+      },
+    },
+  },
+  { timestamps: true, collection: 'coops' },
+);
+coopSchema.index({ 'numbers.whatsapp': 1 });
+coopSchema.index({ 'numbers.sms': 1 });

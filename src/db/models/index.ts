@@ -1,0 +1,68 @@
+import type mongoose from 'mongoose';
+import type { Model } from 'mongoose';
+import { contactSchema, type ContactDoc } from './contact.js';
+import { coopSchema, type CoopDoc } from './coop.js';
+import { counterSchema, type CounterDoc } from './counter.js';
+import { inboundMessageSchema, type InboundMessageDoc } from './inbound-message.js';
+import { memberSchema, type MemberDoc } from './member.js';
+import { orderSchema, type OrderDoc } from './order.js';
+import { productSchema, type ProductDoc } from './product.js';
+import { savingsEntrySchema, type SavingsEntryDoc } from './savings-entry.js';
+import { sessionSchema, type SessionDoc } from './session.js';
+
+export type * from './contact.js';
+export type * from './coop.js';
+export type * from './counter.js';
+export type * from './inbound-message.js';
+export type * from './member.js';
+export type * from './order.js';
+export type * from './product.js';
+export type * from './savings-entry.js';
+export type * from './session.js';
+
+export interface Models {
+  connection: mongoose.Connection;
+  Coop: Model<CoopDoc>;
+  Product: Model<ProductDoc>;
+  Contact: Model<ContactDoc>;
+  Member: Model<MemberDoc>;
+  SavingsEntry: Model<SavingsEntryDoc>;
+  Session: Model<SessionDoc>;
+  Order: Model<OrderDoc>;
+  Counter: Model<CounterDoc>;
+  InboundMessage: Model<InboundMessageDoc>;
+}
+
+const registered = new WeakMap<mongoose.Connection, Models>();
+
+/** Registers the models on a connection once and returns them. */
+export function getModels(connection: mongoose.Connection): Models {
+  const existing = registered.get(connection);
+  if (existing) return existing;
+  const models: Models = {
+    connection,
+    Coop: connection.model<CoopDoc>('Coop', coopSchema),
+    Product: connection.model<ProductDoc>('Product', productSchema),
+    Contact: connection.model<ContactDoc>('Contact', contactSchema),
+    Member: connection.model<MemberDoc>('Member', memberSchema),
+    SavingsEntry: connection.model<SavingsEntryDoc>('SavingsEntry', savingsEntrySchema),
+    Session: connection.model<SessionDoc>('Session', sessionSchema),
+    Order: connection.model<OrderDoc>('Order', orderSchema),
+    Counter: connection.model<CounterDoc>('Counter', counterSchema),
+    InboundMessage: connection.model<InboundMessageDoc>('InboundMessage', inboundMessageSchema),
+  };
+  registered.set(connection, models);
+  return models;
+}
+
+/** Creates the indexes the code relies on (unique keys, dedupe). Safe to run at every start. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage];
+  for (const model of all) {
+    await model.createCollection().catch((error: unknown) => {
+      // 48 NamespaceExists: the collection is already there.
+      if ((error as { code?: number }).code !== 48) throw error;
+    });
+    await model.createIndexes();
+  }
+}

@@ -1,0 +1,93 @@
+import { Schema, type Types } from 'mongoose';
+import { CHANNEL_NAMES, type ChannelName } from '../../channels/types.js';
+import { rupiahField } from './money-field.js';
+
+export type OrderStatus = 'new' | 'confirmed' | 'ready' | 'completed' | 'cancelled';
+export const ORDER_STATUSES: readonly OrderStatus[] = ['new', 'confirmed', 'ready', 'completed', 'cancelled'];
+export type FulfilmentMethod = 'pickup' | 'delivery';
+export type PaymentMethod = 'cod' | 'transfer' | 'qris' | 'simpanan';
+export const PAYMENT_METHODS: readonly PaymentMethod[] = ['cod', 'transfer', 'qris', 'simpanan'];
+
+export interface OrderItem {
+  productId: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  unitPriceRp: number;
+  lineTotalRp: number;
+}
+
+export interface OrderStatusChange {
+  status: OrderStatus;
+  at: Date;
+  by: string;
+  note?: string;
+}
+
+export interface OrderDoc {
+  _id: Types.ObjectId;
+  coopId: string;
+  /** Per-coop sequence, shown as #1001. */
+  number: number;
+  contactId: Types.ObjectId;
+  phone: string;
+  memberId?: Types.ObjectId;
+  items: OrderItem[];
+  subtotalRp: number;
+  deliveryFeeRp: number;
+  totalRp: number;
+  fulfilment: { method: FulfilmentMethod; address?: string };
+  payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refunded' };
+  status: OrderStatus;
+  history: OrderStatusChange[];
+  channel: ChannelName;
+  placedAt: Date;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const orderSchema = new Schema<OrderDoc>(
+  {
+    coopId: { type: String, required: true },
+    number: { type: Number, required: true },
+    contactId: { type: Schema.Types.ObjectId, required: true },
+    phone: { type: String, required: true },
+    memberId: { type: Schema.Types.ObjectId },
+    items: {
+      type: [
+        {
+          _id: false,
+          productId: { type: String, required: true },
+          name: { type: String, required: true },
+          unit: { type: String, required: true },
+          quantity: { type: Number, required: true, min: 0 },
+          unitPriceRp: rupiahField({ min: 0 }),
+          lineTotalRp: rupiahField({ min: 0 }),
+        },
+      ],
+      validate: { validator: (items: unknown[]) => items.length > 0, message: 'an order needs at least one item' },
+    },
+    subtotalRp: rupiahField({ min: 0 }),
+    deliveryFeeRp: rupiahField({ min: 0 }),
+    totalRp: rupiahField({ min: 0 }),
+    fulfilment: {
+      method: { type: String, enum: ['pickup', 'delivery'], required: true },
+      address: String,
+    },
+    payment: {
+      method: { type: String, enum: PAYMENT_METHODS, required: true },
+      status: { type: String, enum: ['pending', 'paid', 'refunded'], default: 'pending' },
+    },
+    status: { type: String, enum: ORDER_STATUSES, default: 'new' },
+    history: {
+      type: [{ _id: false, status: { type: String, enum: ORDER_STATUSES }, at: Date, by: String, note: String }],
+      default: [],
+    },
+    channel: { type: String, enum: CHANNEL_NAMES, required: true },
+    placedAt: { type: Date, required: true },
+  },
+  { timestamps: true, collection: 'orders' },
+);
+orderSchema.index({ coopId: 1, number: 1 }, { unique: true });
+orderSchema.index({ coopId: 1, phone: 1, placedAt: -1 });
+orderSchema.index({ coopId: 1, status: 1, placedAt: -1 });

@@ -1,0 +1,57 @@
+import type { Models } from '../../db/models/index.js';
+import type { OrderDoc } from '../../db/models/order.js';
+import type { ProductDoc } from '../../db/models/product.js';
+import { DomainRuleError } from '../errors.js';
+import { postSavingsEntry } from '../savings/post-savings-entry.js';
+import { stockUsed } from './place-order.js';
+
+export interface CancelOrderInput {
+  coopId: string;
+  number: number;
+  /** Residents may cancel only their own orders. */
+  phone?: string;
+  now: Date;
+  by: string;
+  note?: string;
+}
+
+/**
+ * Cancels an order the coop has not confirmed yet (status `new`): restores stock and
+ * refunds a simpanan payment with a ledger credit, all in one transaction.
+ */
+export async function cancelOrder(models: Models, input: CancelOrderInput): Promise<OrderDoc> {
+  return models.connection.transaction(async (session) => {
+    const filter = { coopId: input.coopId, number: input.number, ...(input.phone ? { phone: input.phone } : {}) };
+    const order = await models.Order.findOne(filter).session(session).lean();
+    if (!order) throw new DomainRuleError('order_not_found', { number: input.number });
+    if (order.status !== 'new') throw new DomainRuleError('not_cancellable', { number: order.number, status: order.status });
+    const refund = order.payment.method === 'simpanan' && order.payment.status === 'paid';
+    const changed = await models.Order.updateOne(
+      { _id: order._id, status: 'new' },
+      {
+        $set: { status: 'cancelled', ...(refund ? { 'payment.status': 'refunded' } : {}) },
+        $push: { history: { status: 'cancelled', at: input.now, by: input.by, ...(input.note ? { note: input.note } : {}) } },
+      },
+      { session },
+    );
+    if (changed.matchedCount === 0) throw new DomainRuleError('not_cancellable', { number: order.number, status: 'changed' });
+    const ids = [...new Set(order.items.map((item) => item.productId))];
+    const products = new Map<string, ProductDoc>(
+      (await models.Product.find({ coopId: input.coopId, productId: { $in: ids } }).session(session).lean()).map((product) => [product.productId, product]),
+    );
+    for (const item of order.items) {
+      const product = products.get(item.productId);
+      if (!product) continue;
+      await models.Product.updateOne({ _id: product._id }, { $inc: { stock: stockUsed(item, product) } }, { session });
+    }
+    if (refund && order.memberId) {
+      await postSavingsEntry(
+        models,
+        { coopId: input.coopId, memberId: order.memberId, type: 'sukarela', amountRp: order.totalRp, note: `Refund pesanan #${order.number}`, at: input.now, by: { kind: 'system', ref: input.by }, orderNumber: order.number },
+        session,
+      );
+    }
+    const updated = await models.Order.findById(order._id).session(session).lean();
+    return updated!;
+  });
+}

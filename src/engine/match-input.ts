@@ -1,0 +1,40 @@
+import type { MatchSpec } from './flow-schema.js';
+import type { TransitionInput } from './transition-types.js';
+
+const PIN_PATTERN = /^\d{4,6}$/;
+
+/** True when the input meets every condition in the spec. Message specs never match events and vice versa. */
+export function matchInput(spec: MatchSpec, input: TransitionInput): boolean {
+  if (input.kind === 'event') return spec.event !== undefined && spec.event === input.event.name && Object.keys(spec).length === 1;
+  if (spec.event !== undefined) return false;
+  const { understanding, text } = input;
+  if (spec.intent !== undefined) {
+    const intents = Array.isArray(spec.intent) ? spec.intent : [spec.intent];
+    if (!intents.includes(understanding.intent)) return false;
+  }
+  if (spec.items && !namesItems(input)) return false;
+  if (spec.edit !== undefined && understanding.edit !== spec.edit) return false;
+  if (spec.choice !== undefined) {
+    const choice = understanding.reply?.choice;
+    if (choice === undefined || (spec.choice !== 'any' && choice !== spec.choice)) return false;
+  }
+  if (spec.yes && !understanding.reply?.yes) return false;
+  if (spec.no && !understanding.reply?.no) return false;
+  if (spec.language && !understanding.language) return false;
+  if (spec.words && !spec.words.some((phrase) => containsPhrase(understanding.normalized, phrase))) return false;
+  if (spec.pin && !PIN_PATTERN.test(text.trim())) return false;
+  if (spec.text && text.trim().length === 0) return false;
+  return true;
+}
+
+/** The message names products: resolved items, or ones the bot must ask about. Price questions do not count. */
+export function namesItems(input: TransitionInput): boolean {
+  if (input.kind !== 'message') return false;
+  const { understanding } = input;
+  if (understanding.intent === 'price') return false;
+  return understanding.items.length > 0 || understanding.clarifications.some((clarification) => clarification.kind !== 'unknown_product');
+}
+
+function containsPhrase(normalized: string, phrase: string): boolean {
+  return ` ${normalized.toLowerCase()} `.includes(` ${phrase.toLowerCase()} `);
+}

@@ -1,0 +1,65 @@
+import type { i18n as I18n } from 'i18next';
+import type { ChannelName } from '../../channels/types.js';
+import { formatRupiah } from '../../language/format-rupiah.js';
+import type { ParamValue, ReplyMessage, ReplyParams } from '../reply-message.js';
+import { toGsm7 } from './gsm7.js';
+
+export interface RenderOptions {
+  i18n: I18n;
+  language: 'id' | 'en';
+  channel: ChannelName;
+  timeZone: string;
+}
+
+const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+
+/** Renders replies to outbound texts for one channel: SMS plain GSM-7, WhatsApp with *bold*. */
+export function renderReplies(replies: ReplyMessage[], options: RenderOptions): string[] {
+  const messages: string[] = [];
+  for (const reply of replies) {
+    const text = renderOne(reply, options);
+    if (reply.join && messages.length > 0) messages[messages.length - 1] += `\n${text}`;
+    else messages.push(text);
+  }
+  return messages.map((message) => formatForChannel(message, options.channel));
+}
+
+export function renderOne(reply: ReplyMessage, options: RenderOptions): string {
+  const params = formatParams(reply.params ?? {}, options);
+  return options.i18n.t(reply.key, { ...params, lng: options.language }) as string;
+}
+
+function formatParams(params: ReplyParams, options: RenderOptions): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, formatValue(value, options)]));
+}
+
+function formatValue(value: ParamValue, options: RenderOptions): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if ('money' in value) return formatRupiah(value.money);
+  if ('qty' in value) return new Intl.NumberFormat(options.language === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 3 }).format(value.qty);
+  if ('time' in value) return formatTime(new Date(value.time), options);
+  if ('t' in value) return renderOne({ key: value.t, params: value.params }, options);
+  return value.list.map((item) => renderOne(item, options)).join('\n');
+}
+
+/** "29 Nov 14.05 WIB": times are shown in the coop's zone. */
+function formatTime(at: Date, options: RenderOptions): string {
+  const text = new Intl.DateTimeFormat(options.language === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: options.timeZone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+  return `${text.replace(',', '')} ${ZONE_NAMES[options.timeZone] ?? options.timeZone}`;
+}
+
+function formatForChannel(text: string, channel: ChannelName): string {
+  if (channel !== 'sms') return text;
+  // SMS has no formatting: drop WhatsApp bold markers, then keep to the GSM-7 alphabet.
+  const plain = toGsm7(text.replace(/\*([^*\n]+)\*/g, '$1').replace(/(^|[\s(])_([^_\n]+)_/g, '$1$2'));
+  // A dropped emoji must not leave a line starting with a space.
+  return plain.replace(/^ +/gm, '');
+}

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import mongoose, { Types } from 'mongoose';
+import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
+import { seedDemoData } from '../../src/demo/seed.js';
+import { nextSequence } from '../../src/domain/counters/next-sequence.js';
+import { DomainRuleError } from '../../src/domain/errors.js';
+import { cancelOrder } from '../../src/domain/orders/cancel-order.js';
+import { placeOrder } from '../../src/domain/orders/place-order.js';
+import { postSavingsEntry } from '../../src/domain/savings/post-savings-entry.js';
+import { deriveBalancesFromLedger, readBalance } from '../../src/domain/savings/read-balance.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+let database: TestDatabase;
+let connection: mongoose.Connection;
+let models: Models;
+let coopId: string;
+const now = new Date('2026-11-29T03:00:00.000Z');
+
+beforeAll(async () => {
+  database = await openTestDatabase('kdmp_domain');
+  connection = await mongoose.createConnection(database.uri).asPromise();
+  models = getModels(connection);
+  await ensureIndexes(models);
+  ({ coopId } = await seedDemoData(models));
+});
+afterAll(async () => {
+  await connection?.close();
+  await database?.cleanup();
+});
+
+const siti = () => models.Member.findOne({ memberNumber: 'KDMP-0001' }).lean().then((member) => member!);
+const budi = () => models.Contact.findOne({ phone: '+6281200000002' }).lean().then((contact) => contact!);
+
+describe('demo seed', () => {
+  test('seeds once and is idempotent', async () => {
+    expect(await seedDemoData(models)).toEqual({ seeded: false, coopId });
+    expect(await models.Coop.countDocuments()).toBe(1);
+    expect(await models.Product.countDocuments({ coopId })).toBe(19);
+    expect(await models.Member.countDocuments({ coopId })).toBe(1);
+    expect(getModels(connection)).toBe(models);
+  });
+
+  test('Siti\'s balances come from her ledger: pokok 100.000, wajib 12 × 20.000, sukarela 250.000', async () => {
+    const member = await siti();
+    expect(member.balances).toEqual({ pokokRp: 100_000, wajibRp: 240_000, sukarelaRp: 250_000 });
+    expect(await models.SavingsEntry.countDocuments({ memberId: member._id, type: 'wajib', amountRp: 20_000 })).toBe(12);
+    expect(await deriveBalancesFromLedger(models, member._id)).toEqual(member.balances);
+    expect(member.pinHash).toMatch(/^scrypt\$/);
+    expect((await readBalance(models, coopId, member._id)).totalRp).toBe(590_000);
+    await expect(readBalance(models, 'other-coop', member._id)).rejects.toThrow('not found');
+  });
+});
+
+describe('savings ledger', () => {
+  test('is append-only', async () => {
+    const member = await siti();
+    await expect(models.SavingsEntry.updateOne({ memberId: member._id }, { $set: { amountRp: 1 } })).rejects.toThrow('append-only');
+    await expect(models.SavingsEntry.deleteMany({ memberId: member._id })).rejects.toThrow('append-only');
+    const entry = await models.SavingsEntry.findOne({ memberId: member._id });
+    entry!.amountRp = 1;
+    await expect(entry!.save()).rejects.toThrow('append-only');
+  });
+
+  test('a debit larger than the balance is refused and leaves nothing behind', async () => {
+    const member = await siti();
+    const entries = await models.SavingsEntry.countDocuments({ memberId: member._id });
+    await expect(
+      postSavingsEntry(models, { coopId, memberId: member._id, type: 'pokok', amountRp: -100_001, note: 'tarik', at: now, by: { kind: 'staff', ref: 'test' } }),
+    ).rejects.toThrow(DomainRuleError);
+    expect(await models.SavingsEntry.countDocuments({ memberId: member._id })).toBe(entries);
+    expect((await siti()).balances.pokokRp).toBe(100_000);
+  });
+
+  test('concurrent debits never overdraw', async () => {
+    const member = await siti();
+    const debit = () => postSavingsEntry(models, { coopId, memberId: member._id, type: 'sukarela', amountRp: -100_000, note: 'tarik', at: now, by: { kind: 'staff', ref: 'test' } });
+    const results = await Promise.allSettled([debit(), debit(), debit()]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(2);
+    const after = await siti();
+    expect(after.balances.sukarelaRp).toBe(50_000);
+    expect(await deriveBalancesFromLedger(models, member._id)).toEqual(after.balances);
+    await postSavingsEntry(models, { coopId, memberId: member._id, type: 'sukarela', amountRp: 200_000, note: 'setor', at: now, by: { kind: 'staff', ref: 'test' } });
+  });
+});
+
+describe('orders', () => {
+  test('per-coop order numbers are unique under concurrency', async () => {
+    const numbers = await Promise.all(Array.from({ length: 8 }, () => nextSequence(models, 'other-coop', 'order')));
+    expect(new Set(numbers).size).toBe(8);
+    expect(Math.max(...numbers)).toBe(8);
+  });
+
+  test('two orders racing for the last units: one wins, stock never goes negative', async () => {
+    await models.Product.updateOne({ coopId, productId: 'SKM' }, { $set: { stock: 3 } });
+    const contact = await budi();
+    const attempt = () =>
+      placeOrder(models, { coopId, phone: contact.phone, channel: 'whatsapp', contactId: contact._id, lines: [{ productId: 'SKM', unit: 'kaleng', quantity: 2 }], fulfilment: { method: 'pickup' }, payment: 'cod', now });
+    const results = await Promise.allSettled([attempt(), attempt()]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(DomainRuleError);
+    expect((await models.Product.findOne({ coopId, productId: 'SKM' }).lean())!.stock).toBe(1);
+  });
+
+  test('units draw on stock by their factor (1 papan telur = 30 butir) and cancelling restores it', async () => {
+    const contact = await budi();
+    const before = (await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock;
+    const order = await placeOrder(models, { coopId, phone: contact.phone, channel: 'sms', contactId: contact._id, lines: [{ productId: 'TELUR', unit: 'papan', quantity: 1 }], fulfilment: { method: 'delivery', address: 'Jl. Mawar 1' }, payment: 'transfer', now });
+    expect(order).toMatchObject({ subtotalRp: 57_000, deliveryFeeRp: 5_000, totalRp: 62_000 });
+    expect((await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock).toBe(before - 30);
+    const cancelled = await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock).toBe(before);
+    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' })).rejects.toMatchObject({ code: 'not_cancellable' });
+  });
+
+  test('paying by simpanan needs a member', async () => {
+    const contact = await budi();
+    await expect(
+      placeOrder(models, { coopId, phone: contact.phone, channel: 'sms', contactId: contact._id, lines: [{ productId: 'GULA', unit: 'kg', quantity: 1 }], fulfilment: { method: 'pickup' }, payment: 'simpanan', now }),
+    ).rejects.toMatchObject({ code: 'simpanan_members_only' });
+  });
+
+  test('money fields refuse fractions', async () => {
+    const contact = await budi();
+    const order = new models.Order({ coopId, number: 9999, contactId: contact._id, phone: contact.phone, items: [{ productId: 'GULA', name: 'Gula', unit: 'kg', quantity: 1, unitPriceRp: 17_500.5, lineTotalRp: 17_500 }], subtotalRp: 1, deliveryFeeRp: 0, totalRp: 1, fulfilment: { method: 'pickup' }, payment: { method: 'cod' }, channel: 'sms', placedAt: now, _id: new Types.ObjectId() });
+    await expect(order.validate()).rejects.toThrow('whole numbers');
+  });
+});
+
+describe('staff helpers', () => {
+  test('changeOrderStatus moves one step at a time and records history', async () => {
+    const { changeOrderStatus } = await import('../../src/domain/orders/change-order-status.js');
+    const contact = await budi();
+    const order = await placeOrder(models, { coopId, phone: contact.phone, channel: 'whatsapp', contactId: contact._id, lines: [{ productId: 'GULA', unit: 'kg', quantity: 1 }], fulfilment: { method: 'pickup' }, payment: 'cod', now });
+    await expect(changeOrderStatus(models, { coopId, number: order.number, status: 'ready', by: 'staff:rina', now })).rejects.toMatchObject({ code: 'status_change_not_allowed' });
+    const confirmed = await changeOrderStatus(models, { coopId, number: order.number, status: 'confirmed', by: 'staff:rina', now });
+    expect(confirmed.history.map((change) => `${change.status}:${change.by}`)).toEqual(['new:resident', 'confirmed:staff:rina']);
+    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'resident' })).rejects.toMatchObject({ code: 'not_cancellable' });
+  });
+
+  test('findCoopByNumber routes a business number to its coop', async () => {
+    const { findCoopByNumber } = await import('../../src/domain/coops/find-coop-by-number.js');
+    expect((await findCoopByNumber(models, 'twilio-whatsapp', '+15005550006'))?._id).toBe(coopId);
+    expect((await findCoopByNumber(models, 'sms', '+15005550006'))?._id).toBe(coopId);
+    expect(await findCoopByNumber(models, 'whatsapp', '+620000')).toBeNull();
+  });
+});

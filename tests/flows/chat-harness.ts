@@ -1,0 +1,71 @@
+import mongoose from 'mongoose';
+import type { ChannelName } from '../../src/channels/types.js';
+import { seedDemoData } from '../../src/demo/seed.js';
+import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
+import { createChatService, type ChatService } from '../../src/engine/chat-service.js';
+import { silentLogger } from '../../src/logger.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+export const SITI = '+6281200000001';
+export const BUDI = '+6281200000002';
+export const STRANGER = '+6281299999999';
+
+/** A fake clock tests move by hand. */
+export interface FakeClock {
+  now(): Date;
+  advance(ms: number): void;
+  set(at: Date): void;
+}
+
+export function createFakeClock(start = new Date('2026-11-29T03:00:00.000Z')): FakeClock {
+  let current = start.getTime();
+  return { now: () => new Date(current), advance: (ms) => (current += ms), set: (at) => (current = at.getTime()) };
+}
+
+export interface ChatHarness {
+  database: TestDatabase;
+  connection: mongoose.Connection;
+  models: Models;
+  service: ChatService;
+  clock: FakeClock;
+  coopId: string;
+  /** Sends one message and returns the replies; each call gets a fresh provider id unless given. */
+  send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A seeded database and a ChatService on it, with a fake clock. */
+export async function openChatHarness(): Promise<ChatHarness> {
+  const database = await openTestDatabase('kdmp_chat');
+  const connection = await mongoose.createConnection(database.uri).asPromise();
+  const models = getModels(connection);
+  await ensureIndexes(models);
+  const { coopId } = await seedDemoData(models);
+  const clock = createFakeClock();
+  const service = await createChatService({ models, logger: silentLogger, clock: clock.now });
+  return {
+    database,
+    connection,
+    models,
+    service,
+    clock,
+    coopId,
+    send(from, text, options = {}) {
+      counter += 1;
+      return service.handle({
+        channel: options.channel ?? 'simulator',
+        coopId,
+        from,
+        providerMessageId: options.id ?? `test-${process.pid}-${counter}`,
+        text,
+        receivedAt: clock.now(),
+      });
+    },
+    async close() {
+      await connection.close();
+      await database.cleanup();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createChatService } from '../../src/engine/chat-service.js';
+import { runExpireCarts } from '../../src/jobs/expire-carts.js';
+import { silentLogger } from '../../src/logger.js';
+import type { Models } from '../../src/db/models/index.js';
+import { BUDI, SITI, openChatHarness, type ChatHarness } from './chat-harness.js';
+
+let chat: ChatHarness;
+beforeAll(async () => {
+  chat = await openChatHarness();
+});
+afterAll(async () => {
+  await chat?.close();
+});
+
+/** Models whose Session.findOne waits until `parties` loads have happened (then lets everyone through). */
+function withLoadBarrier(models: Models, parties: number): Models & { loads(): number } {
+  let arrived = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const Session = new Proxy(models.Session, {
+    get(target, property, receiver) {
+      if (property !== 'findOne') return Reflect.get(target, property, receiver);
+      return (...args: Parameters<typeof target.findOne>) => ({
+        lean: async () => {
+          const doc = await target.findOne(...args).lean();
+          if (++arrived >= parties) release();
+          await gate;
+          return doc;
+        },
+      });
+    },
+  });
+  return { ...models, Session, loads: () => arrived };
+}
+
+const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone, channel: 'simulator' }).lean())?.cart ?? [];
+
+describe('dispatcher', () => {
+  test('two concurrent messages from one phone are processed one after the other; no cart line is lost', async () => {
+    const [first, second] = await Promise.all([chat.send(BUDI, 'beras 1 kg'), chat.send(BUDI, 'gula 1 kg')]);
+    // Arrival order is kept: the first reply shows one line, the second both.
+    expect(first.join('\n')).toContain('Beras Medium 1 kg');
+    expect(first.join('\n')).not.toContain('Gula');
+    expect(second.join('\n')).toContain('Beras Medium 1 kg');
+    expect(second.join('\n')).toContain('Gula Pasir 1 kg');
+    expect(await cartOf(BUDI)).toEqual([
+      { productId: 'BERAS-MED', unit: 'kg', quantity: 1 },
+      { productId: 'GULA', unit: 'kg', quantity: 1 },
+    ]);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('two processes (no shared lock) still lose no line: the session version check makes the loser retry', async () => {
+    await chat.send(SITI, 'telur 1 butir');
+    // Both "processes" load the session before either saves: a real race, made deterministic.
+    const models = withLoadBarrier(chat.models, 2);
+    const processA = await createChatService({ models, logger: silentLogger, clock: chat.clock.now });
+    const processB = await createChatService({ models, logger: silentLogger, clock: chat.clock.now });
+    const send = (service: typeof processA, id: string, text: string) =>
+      service.handle({ channel: 'simulator', coopId: chat.coopId, from: SITI, providerMessageId: id, text, receivedAt: chat.clock.now() });
+    const [a, b] = await Promise.all([send(processA, 'proc-a', 'kecap 1 botol'), send(processB, 'proc-b', 'garam 1 bungkus')]);
+    expect(a.length + b.length).toBeGreaterThan(0);
+    const productIds = (await cartOf(SITI)).map((line) => line.productId).sort();
+    expect(productIds).toEqual(['GARAM', 'KECAP', 'TELUR']);
+    expect(models.loads()).toBeGreaterThanOrEqual(3);
+    const session = await chat.models.Session.findOne({ phone: SITI, channel: 'simulator' }).lean();
+    expect(session!.version).toBe(3);
+    await chat.send(SITI, 'batal');
+  });
+
+  test('the same provider message id delivered twice has one effect and one reply', async () => {
+    const first = await chat.send(BUDI, 'minyak 1 liter', { id: 'wamid.DUPLICATE-1' });
+    const again = await chat.send(BUDI, 'minyak 1 liter', { id: 'wamid.DUPLICATE-1' });
+    expect(first.length).toBeGreaterThan(0);
+    expect(again).toEqual([]);
+    expect(await cartOf(BUDI)).toEqual([{ productId: 'MINYAKITA', unit: 'liter', quantity: 1 }]);
+    // Redelivered concurrently too.
+    const both = await Promise.all([chat.send(BUDI, 'gula 1 kg', { id: 'wamid.DUPLICATE-2' }), chat.send(BUDI, 'gula 1 kg', { id: 'wamid.DUPLICATE-2' })]);
+    expect(both.filter((replies) => replies.length === 0)).toHaveLength(1);
+    expect((await cartOf(BUDI)).find((line) => line.productId === 'GULA')).toEqual({ productId: 'GULA', unit: 'kg', quantity: 1 });
+    expect(await chat.models.InboundMessage.countDocuments({ providerMessageId: { $in: ['wamid.DUPLICATE-1', 'wamid.DUPLICATE-2'] } })).toBe(2);
+    // The same id on another channel is another message.
+    expect((await chat.send(BUDI, 'halo', { id: 'wamid.DUPLICATE-1', channel: 'whatsapp' })).length).toBeGreaterThan(0);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('a placed order is not placed twice when the confirming "ya" is redelivered', async () => {
+    await chat.send(BUDI, 'gula 1 kg');
+    await chat.send(BUDI, 'ambil');
+    await chat.send(BUDI, 'cod');
+    const before = await chat.models.Order.countDocuments({ phone: BUDI });
+    await chat.send(BUDI, 'ya', { id: 'wamid.CONFIRM' });
+    await chat.send(BUDI, 'ya', { id: 'wamid.CONFIRM' });
+    expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(before + 1);
+  });
+
+  test('a cart left alone for 2 hours expires; the sweep tells nobody and the next message starts fresh', async () => {
+    await chat.send(BUDI, 'beras 2 kg');
+    await chat.send(BUDI, 'ambil');
+    chat.clock.advance(2 * 60 * 60 * 1000 - 1000);
+    expect(await runExpireCarts(chat.service, silentLogger)).toBe(0);
+    chat.clock.advance(2000);
+    expect(await runExpireCarts(chat.service, silentLogger)).toBeGreaterThanOrEqual(1);
+    expect(await chat.models.Session.countDocuments({ phone: BUDI, channel: 'simulator' })).toBe(0);
+    // "1" meant "cash" in the lapsed conversation; now it means nothing.
+    const reply = (await chat.send(BUDI, '1')).join('\n');
+    expect(reply).toContain('belum paham');
+    expect(await cartOf(BUDI)).toEqual([]);
+  });
+
+  test('an expired session that was not swept yet is also treated as fresh', async () => {
+    await chat.send(BUDI, 'beras 2 kg');
+    chat.clock.advance(2 * 60 * 60 * 1000 + 1);
+    expect((await chat.send(BUDI, 'gula 1 kg')).join('\n')).not.toContain('Beras');
+    expect(await cartOf(BUDI)).toEqual([{ productId: 'GULA', unit: 'kg', quantity: 1 }]);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('a resident always gets a polite reply when something throws, and the failure is recorded', async () => {
+    const replies = await chat.service.handle({ channel: 'whatsapp', coopId: 'no-such-coop', from: BUDI, providerMessageId: 'wamid.BROKEN', text: 'halo', receivedAt: chat.clock.now() });
+    expect(replies).toEqual(['Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi ya. 🙏']);
+    expect((await chat.models.InboundMessage.findOne({ providerMessageId: 'wamid.BROKEN' }).lean())!.status).toBe('failed');
+  });
+
+  test('a price change between summary and "ya" places nothing and shows the new price; the catalogue refreshes', async () => {
+    await chat.send(BUDI, 'kopi 1 renceng');
+    await chat.send(BUDI, 'ambil');
+    expect((await chat.send(BUDI, 'cod')).join('\n')).toContain('Total: Rp15.000');
+    await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'KOPI-SACHET', 'units.code': 'renceng' }, { $set: { 'units.$.priceRp': 16_000 } });
+    const before = await chat.models.Order.countDocuments({ phone: BUDI });
+    const refused = (await chat.send(BUDI, 'ya')).join('\n');
+    expect(refused).toContain('total baru Rp16.000');
+    expect(refused).toContain('Kopi Sachet 1 renceng = Rp16.000');
+    expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(before);
+    await chat.send(BUDI, 'ambil');
+    await chat.send(BUDI, 'cod');
+    await chat.send(BUDI, 'ya');
+    expect((await chat.models.Order.findOne({ phone: BUDI }).sort({ number: -1 }).lean())!.totalRp).toBe(16_000);
+  });
+
+  test('the cached catalogue is rebuilt after a minute or on refreshCatalog()', async () => {
+    await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'TEH-CELUP' }, { $set: { 'units.0.priceRp': 7_500 } });
+    chat.service.refreshCatalog(chat.coopId);
+    expect((await chat.send(BUDI, 'harga teh celup')).join('\n')).toContain('Rp7.500/kotak');
+    await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'TEH-CELUP' }, { $set: { 'units.0.priceRp': 8_000 } });
+    expect((await chat.send(BUDI, 'harga teh celup')).join('\n')).toContain('Rp7.500/kotak');
+    chat.clock.advance(61_000);
+    expect((await chat.send(BUDI, 'harga teh celup')).join('\n')).toContain('Rp8.000/kotak');
+  });
+
+  test('replies on SMS are plain GSM-7 (no bold markers, no emoji)', async () => {
+    const replies = await chat.send(BUDI, 'beras 5 kg', { channel: 'sms' });
+    const text = replies.join('\n');
+    expect(text).toContain('Keranjang Anda');
+    expect(text).not.toMatch(/[*🛒]/u);
+    await chat.send(BUDI, 'batal', { channel: 'sms' });
+  });
+});
