@@ -1,9 +1,16 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { createAdminRouter } from './admin/admin-router.js';
+import { createSimulatorRouter } from './channels/simulator/simulator-router.js';
 import { connectDatabase, type Database } from './db/connect.js';
+import { ensureIndexes, getModels, type Models } from './db/models/index.js';
+import { seedDemoData } from './demo/seed.js';
+import { createChatService, type ChatService } from './engine/chat-service.js';
+import { scheduleExpireCarts } from './jobs/expire-carts.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Shutdown must finish within this; after it the process exits anyway. */
@@ -13,6 +20,8 @@ export interface RunningService {
   config: Readonly<Config>;
   logger: Logger;
   database: Database;
+  models: Models;
+  chat: ChatService;
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   stop(): Promise<void>;
@@ -28,14 +37,24 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   }
 
   const database = await connectDatabase(config, logger);
-  let server: Server | undefined;
+  let models: Models;
+  let chat: ChatService;
+  let server: Server;
   try {
-    const app = createApp({ logger, databaseLane: database.lane, routers: [] });
+    models = getModels(database.connection);
+    await ensureIndexes(models);
+    const seed = await seedDemoData(models);
+    if (seed.seeded) logger.info({ coopId: seed.coopId }, 'empty database: demo cooperative seeded');
+    chat = await createChatService({ models, logger });
+    const routers = [createAdminRouter({ models, adminToken: config.adminToken })];
+    if (!config.isProduction) routers.push(createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug) }));
+    const app = createApp({ logger, databaseLane: database.lane, routers });
     server = await listen(app, config.port);
   } catch (error) {
     await database.close();
     throw error;
   }
+  const jobs = [scheduleExpireCarts(chat, logger)];
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, env: config.nodeEnv }, 'KDMP Chat is ready');
 
@@ -45,6 +64,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
     config,
     logger,
     database,
+    models,
+    chat,
     port,
     stop() {
       stopping ??= (async () => {
@@ -52,12 +73,21 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         await closed;
+        for (const job of jobs) await job.stop();
         await database.close();
         logger.info('stopped');
       })();
       return stopping;
     },
   };
+}
+
+/** The simulator's cooperative: the one named, else the only (or first) one. */
+async function resolveCoopId(models: Models, slug: string | undefined): Promise<string | undefined> {
+  const coop = slug
+    ? await models.Coop.findOne({ slug }, { _id: 1 }).lean()
+    : await models.Coop.findOne({}, { _id: 1 }).sort({ createdAt: 1 }).lean();
+  return coop?._id;
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
@@ -68,6 +98,8 @@ function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server
 }
 
 async function runFromCommandLine(): Promise<void> {
+  // A local .env is a convenience for development; real deployments export variables.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let service: RunningService;
   try {
     service = await start();

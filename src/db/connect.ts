@@ -9,6 +9,8 @@ export type DatabaseLane = 'embedded' | 'mongodb';
 export interface Database {
   connection: mongoose.Connection;
   lane: DatabaseLane;
+  /** The embedded server, on that lane (its port may differ from the configured one when 0). */
+  embedded?: EmbeddedMongo;
   /** Closes the mongoose connection, then (embedded lane) flushes and stops the server. */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function connectDatabase(
   return {
     connection,
     lane,
+    embedded,
     async close() {
       await connection.close();
       await embedded?.close();
