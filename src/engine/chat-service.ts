@@ -12,7 +12,7 @@ import { createCatalogCache } from './catalog-cache.js';
 import { createConversation, type Conversation } from './conversation.js';
 import type { Facts } from './facts.js';
 import type { FlowBook } from './flow-book.js';
-import { createKeyedMutex } from './keyed-mutex.js';
+import { createKeyedMutex } from '../shared/keyed-mutex.js';
 import { loadFlows } from './load-flows.js';
 import type { EffectContext, FlowRegistry } from './registry.js';
 import type { ReplyMessage } from './reply-message.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { createKeyedMutex } from '../../src/engine/keyed-mutex.js';
+import { createKeyedMutex } from '../../src/shared/keyed-mutex.js';
 
 /** A promise the test resolves by hand. */
 function deferred() {

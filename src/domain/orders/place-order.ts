@@ -9,6 +9,7 @@ import { priceLine, roundQuantity, sumLines, type PricedLine } from '../cart/pri
 import { nextSequence } from '../counters/next-sequence.js';
 import { DomainRuleError } from '../errors.js';
 import { postSavingsEntry } from '../savings/post-savings-entry.js';
+import { createKeyedMutex, type KeyedMutex } from '../../shared/keyed-mutex.js';
 import { zonedDayStart } from '../time/zoned-day-start.js';
 import { ORDER_COUNTER, ORDER_NUMBER_BASE } from './order-number.js';
 
@@ -33,6 +34,21 @@ export interface PlaceOrderInput {
  */
 export async function placeOrder(models: Models, input: PlaceOrderInput): Promise<OrderDoc> {
   if (input.lines.length === 0) throw new DomainRuleError('empty_cart');
+  // Every order of a coop bumps the same counter (and often the same stock), so concurrent
+  // transactions here would mostly conflict and retry; queue them per coop instead. Other
+  // processes are still kept correct by the transaction itself.
+  return orderQueue(models).run(input.coopId, () => placeOrderNow(models, input));
+}
+
+const orderQueues = new WeakMap<Models['connection'], KeyedMutex>();
+
+function orderQueue(models: Models): KeyedMutex {
+  let queue = orderQueues.get(models.connection);
+  if (!queue) orderQueues.set(models.connection, (queue = createKeyedMutex()));
+  return queue;
+}
+
+async function placeOrderNow(models: Models, input: PlaceOrderInput): Promise<OrderDoc> {
   return models.connection.transaction(async (session) => {
     const coop = await models.Coop.findById(input.coopId).session(session).lean();
     if (!coop) throw new Error(`Coop ${input.coopId} not found`);
