@@ -56,7 +56,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   }
   const jobs = [scheduleExpireCarts(chat, logger)];
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, env: config.nodeEnv }, 'KDMP Chat is ready');
+  logger.info({ port, env: config.nodeEnv, startupMs: Math.round(process.uptime() * 1000) }, 'KDMP Chat is ready');
 
   let stopping: Promise<void> | undefined;
   const httpServer = server;
