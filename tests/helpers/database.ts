@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/db/embedded/server.js';
+import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from '../../src/db/embedded/server.js';
 import { silentLogger } from '../../src/logger.js';
 
 export interface TestDatabase {
@@ -20,9 +20,12 @@ export interface TestDatabase {
 /**
  * Gives a test file its own database: a fresh embedded server on port 0 with a temporary
  * data directory, or, with MONGODB_URI set, a uniquely named database on that server so
- * the same suite runs against a real MongoDB.
+ * the same suite runs against a real MongoDB. `options` only affect the embedded lane.
  */
-export async function openTestDatabase(name = 'kdmp_test'): Promise<TestDatabase> {
+export async function openTestDatabase(
+  name = 'kdmp_test',
+  options: Pick<EmbeddedMongoOptions, 'ttlSweepIntervalMs'> = {},
+): Promise<TestDatabase> {
   const dbName = `${name}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const external = process.env.MONGODB_URI;
   if (external) {
@@ -40,7 +43,7 @@ export async function openTestDatabase(name = 'kdmp_test'): Promise<TestDatabase
     };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'kdmp-db-'));
-  const server = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger });
+  const server = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger, ...options });
   return {
     uri: server.uri(dbName),
     lane: 'embedded',
@@ -51,4 +54,18 @@ export async function openTestDatabase(name = 'kdmp_test'): Promise<TestDatabase
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The lane known before any test starts, for skipping embedded-only tests visibly. */
+export function testLane(): TestDatabase['lane'] {
+  return process.env.MONGODB_URI ? 'mongodb' : 'embedded';
+}
+
+/** Polls `check` until it returns true (tests wait on conditions, never fixed sleeps). */
+export async function waitFor(check: () => Promise<boolean>, { timeoutMs = 10_000, intervalMs = 25 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

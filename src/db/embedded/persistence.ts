@@ -1,0 +1,76 @@
+import { BSON } from 'bson';
+import type { Logger } from '../../logger.js';
+import { openJournal, type Journal } from './journal.js';
+import type { JournalRecord, Storage } from './storage.js';
+
+/** Compact once the journal exceeds this and is more than twice the live data. */
+const COMPACTION_MIN_BYTES = 64 * 1024 * 1024;
+const COMPACTION_RATIO = 2;
+/** Re-measure live size at most once per this much journal growth. */
+const COMPACTION_CHECK_EVERY_BYTES = 16 * 1024 * 1024;
+
+export interface PersistenceOptions {
+  dir: string;
+  logger: Logger;
+  compactionMinBytes?: number;
+}
+
+/**
+ * The storage's link to the journal: recovery at start, one fsynced append per command
+ * (group commit shares fsyncs between concurrent commands), and background compaction.
+ */
+export class Persistence {
+  private compacting: Promise<void> | undefined;
+  private lastCheckAt = 0;
+
+  private constructor(
+    private readonly journal: Journal,
+    private readonly storage: Storage,
+    private readonly logger: Logger,
+    private readonly compactionMinBytes: number,
+  ) {}
+
+  static async open(storage: Storage, options: PersistenceOptions): Promise<Persistence> {
+    const { journal, recovered } = await openJournal({ dir: options.dir, logger: options.logger });
+    for (const record of recovered) storage.applyRecord(record);
+    options.logger.info({ records: recovered.length }, 'embedded database recovered');
+    return new Persistence(journal, storage, options.logger, options.compactionMinBytes ?? COMPACTION_MIN_BYTES);
+  }
+
+  /** Resolves once the records are on disk. Must be called right after the in-memory apply. */
+  async append(records: JournalRecord[]): Promise<void> {
+    await this.journal.append(records);
+    this.maybeCompact();
+  }
+
+  private maybeCompact(): void {
+    const bytes = this.journal.bytesSinceCompaction;
+    const checkEvery = Math.min(COMPACTION_CHECK_EVERY_BYTES, this.compactionMinBytes / 4);
+    if (this.compacting || bytes < this.compactionMinBytes || bytes - this.lastCheckAt < checkEvery) return;
+    this.lastCheckAt = bytes;
+    if (bytes < COMPACTION_RATIO * this.measureLiveBytes()) return;
+    this.compacting = this.journal
+      .compact(() => this.storage.captureSnapshot())
+      .then(() => {
+        this.lastCheckAt = 0;
+        this.logger.info({ journalBytes: bytes }, 'embedded database journal compacted');
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'embedded database compaction failed'))
+      .finally(() => {
+        this.compacting = undefined;
+      });
+  }
+
+  private measureLiveBytes(): number {
+    let bytes = 0;
+    for (const collections of this.storage.databases.values()) {
+      for (const collection of collections.values()) for (const doc of collection.docs.values()) bytes += BSON.calculateObjectSize(doc);
+    }
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    await this.compacting;
+    await this.journal.close();
+  }
+}

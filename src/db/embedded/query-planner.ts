@@ -1,0 +1,98 @@
+import type { Document } from 'bson';
+import type { Collection } from './collection.js';
+import { isPlainObject } from './document-values.js';
+import { encodeKey } from './key-encoding.js';
+import { composeKey, type SecondaryIndex } from './secondary-index.js';
+
+const MAX_KEY_COMBINATIONS = 1000;
+
+/**
+ * Picks the documents a filter can possibly match without scanning: an `_id` equality,
+ * else the complete index covering the longest run of leading fields with equalities
+ * (unique indexes win ties), else the union over `$or` branches when every branch is
+ * plannable. Returns `undefined` when only a scan will do. The result is a superset; the
+ * caller still applies the full filter.
+ */
+export function planCandidateIds(collection: Collection, filter: Document): Set<string> | undefined {
+  const equalities = extractEqualities(filter);
+  if (equalities.size > 0) {
+    const planned = planEqualities(collection, equalities);
+    if (planned) return planned;
+  }
+  if (Array.isArray(filter.$or) && filter.$or.length > 0 && filter.$or.every(isPlainObject)) {
+    const branches = (filter.$or as Document[]).map((branch) => planCandidateIds(collection, branch));
+    if (branches.every((branch) => branch !== undefined)) return unionOf(branches);
+  }
+  return undefined;
+}
+
+function planEqualities(collection: Collection, equalities: Map<string, unknown[]>): Set<string> | undefined {
+  const ids = equalities.get('_id');
+  if (ids) return new Set(ids.map(encodeKey));
+  let best: { index: SecondaryIndex; fieldCount: number } | undefined;
+  for (const index of collection.indexes.values()) {
+    if (!index.complete) continue;
+    let fieldCount = 0;
+    while (fieldCount < index.fields.length && equalities.has(index.fields[fieldCount])) fieldCount++;
+    if (fieldCount === 0) continue;
+    const better =
+      !best ||
+      fieldCount > best.fieldCount ||
+      (fieldCount === best.fieldCount && index.unique && fieldCount === index.fields.length && !best.index.unique);
+    if (better) best = { index, fieldCount };
+  }
+  if (!best) return undefined;
+  let combos: string[][] = [[]];
+  for (const field of best.index.fields.slice(0, best.fieldCount)) {
+    const encoded = equalities.get(field)!.map(encodeKey);
+    combos = combos.flatMap((prefix) => encoded.map((value) => [...prefix, value]));
+    if (combos.length > MAX_KEY_COMBINATIONS) return undefined;
+  }
+  const map = best.index.mapFor(best.fieldCount);
+  return unionOf(combos.map((parts) => map.get(composeKey(parts))));
+}
+
+function unionOf(sets: Array<Set<string> | undefined>): Set<string> {
+  const present = sets.filter((set): set is Set<string> => set !== undefined);
+  if (present.length === 1) return present[0];
+  const union = new Set<string>();
+  for (const set of present) for (const id of set) union.add(id);
+  return union;
+}
+
+/** Field -> the values it must equal one of, from top-level and `$and` equality conditions. */
+export function extractEqualities(filter: Document): Map<string, unknown[]> {
+  const equalities = new Map<string, unknown[]>();
+  const visit = (conditions: Document): void => {
+    for (const [field, condition] of Object.entries(conditions)) {
+      if (field === '$and' && Array.isArray(condition)) {
+        for (const part of condition) if (isPlainObject(part)) visit(part);
+        continue;
+      }
+      if (field.startsWith('$')) continue;
+      const values = equalityValues(condition);
+      if (values && !equalities.has(field)) equalities.set(field, values);
+    }
+  };
+  visit(filter);
+  return equalities;
+}
+
+function equalityValues(condition: unknown): unknown[] | undefined {
+  if (isPlainObject(condition)) {
+    const keys = Object.keys(condition);
+    if (keys.length > 0 && keys.every((key) => !key.startsWith('$'))) return [condition];
+    if (keys.length === 0) return [condition];
+    if ('$eq' in condition && isIndexable(condition.$eq)) return [condition.$eq];
+    if (Array.isArray(condition.$in) && condition.$in.every(isIndexable)) return condition.$in;
+    return undefined;
+  }
+  return isIndexable(condition) ? [condition] : undefined;
+}
+
+/** Values whose equality match is exactly "some indexed key equals encodeKey(value)". */
+function isIndexable(value: unknown): boolean {
+  if (Array.isArray(value) || value instanceof RegExp) return false;
+  if (isPlainObject(value)) return Object.keys(value).every((key) => !key.startsWith('$'));
+  return true;
+}
