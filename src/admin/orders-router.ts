@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Models, OrderDoc } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
+import { parseInput } from '../http/parse-input.js';
 import { ORDER_STATUSES } from '../db/models/order.js';
 
 const listQuery = z.object({
@@ -14,12 +15,7 @@ const listQuery = z.object({
 export function createOrdersRouter(models: Models): Router {
   const router = Router();
   router.get('/orders', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(400, 'invalid_query', `${issue.path.join('.')}: ${issue.message}`);
-    }
-    const { coop, status, limit } = parsed.data;
+    const { coop, status, limit } = parseInput(listQuery, req.query, 'invalid_query');
     const filter: Record<string, unknown> = {};
     if (coop) {
       const found = await models.Coop.findOne({ $or: [{ slug: coop }, { _id: coop }] }, { _id: 1 }).lean();

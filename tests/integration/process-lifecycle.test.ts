@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MongoClient } from 'mongodb';
+import { serviceEnv } from '../helpers/service-env.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -68,7 +69,7 @@ describe('the service as a process', () => {
   });
 
   test('SIGTERM drains, flushes the database and exits 0; the data is there after a restart', async () => {
-    const env = { NODE_ENV: 'test', PORT: '0', EMBEDDED_MONGO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    const env = serviceEnv(dataDir, { LOG_LEVEL: 'info' });
     const first = runService(env);
     const listening = JSON.parse(await first.waitForLine(/embedded database listening/)) as { port: number };
     await first.waitForLine(/KDMP Chat is ready/);

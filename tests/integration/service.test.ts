@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MongoClient } from 'mongodb';
 import { start, type RunningService } from '../../src/main.js';
+import { serviceEnv } from '../helpers/service-env.js';
 
-/** Environment for a service on free ports with its own data directory. */
-function testEnv(dataDir: string): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'test', PORT: '0', EMBEDDED_MONGO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_TOKEN: 't'.repeat(32) };
-}
 
 describe('the service on the embedded database', () => {
   let dataDir: string;
@@ -17,7 +14,7 @@ describe('the service on the embedded database', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'kdmp-service-'));
-    service = await start(testEnv(dataDir));
+    service = await start(serviceEnv(dataDir));
     base = `http://127.0.0.1:${service.port}`;
   });
 
@@ -64,7 +61,7 @@ describe('the service on the embedded database', () => {
     await client.close();
 
     await service.stop();
-    service = await start(testEnv(dataDir));
+    service = await start(serviceEnv(dataDir));
     base = `http://127.0.0.1:${service.port}`;
 
     const again = await MongoClient.connect(service.database.embedded!.uri('kdmp'));

@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { start, type RunningService } from '../../src/main.js';
+import { serviceEnv } from '../helpers/service-env.js';
 
-const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const BUDI = '+6281200000002';
 const SITI = '+6281200000001';
 
-function testEnv(dataDir: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'test', PORT: '0', EMBEDDED_MONGO_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_TOKEN, ...overrides };
-}
+const ADMIN_TOKEN = serviceEnv('').ADMIN_TOKEN!;
 
 describe('simulator and admin API over HTTP', () => {
   let dataDir: string;
@@ -35,7 +33,7 @@ describe('simulator and admin API over HTTP', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'kdmp-sim-'));
-    service = await start(testEnv(dataDir));
+    service = await start(serviceEnv(dataDir));
     base = `http://127.0.0.1:${service.port}`;
   });
 
@@ -70,7 +68,7 @@ describe('simulator and admin API over HTTP', () => {
     });
 
     await service.stop();
-    service = await start(testEnv(dataDir));
+    service = await start(serviceEnv(dataDir));
     base = `http://127.0.0.1:${service.port}`;
     const again = (await (await listOrders()).json()) as { orders: Array<{ number: number; subtotalRp: number }> };
     expect(again.orders.map((order) => [order.number, order.subtotalRp])).toEqual([[1001, 98_900]]);
@@ -103,7 +101,7 @@ describe('simulator and admin API over HTTP', () => {
 describe('in production', () => {
   test('the simulator is not mounted', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kdmp-prod-'));
-    const service = await start(testEnv(dataDir, { NODE_ENV: 'production' }));
+    const service = await start(serviceEnv(dataDir, { NODE_ENV: 'production' }));
     try {
       const response = await fetch(`http://127.0.0.1:${service.port}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: BUDI, text: 'halo' }) });
       expect(response.status).toBe(404);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
+import { parseInput } from '../../http/parse-input.js';
 import { normalizePhone } from '../phone.js';
 import type { InboundMessage } from '../types.js';
 
@@ -27,21 +28,17 @@ const messageBody = z.object({
 export function createSimulatorRouter(deps: SimulatorDependencies): Router {
   const router = Router();
   router.post('/api/simulator/messages', async (req, res) => {
-    const parsed = messageBody.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(400, 'invalid_body', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    }
-    const from = normalizePhone(parsed.data.from);
+    const body = parseInput(messageBody, req.body, 'invalid_body');
+    const from = normalizePhone(body.from);
     if (!from) throw new HttpError(400, 'invalid_phone', 'from must be a phone number such as +6281200000002');
-    const coopId = await deps.resolveCoopId(parsed.data.coop);
+    const coopId = await deps.resolveCoopId(body.coop);
     if (!coopId) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
     const replies = await deps.handle({
       channel: 'simulator',
       coopId,
       from,
-      providerMessageId: parsed.data.id ?? randomUUID(),
-      text: parsed.data.text,
+      providerMessageId: body.id ?? randomUUID(),
+      text: body.text,
       receivedAt: (deps.clock ?? (() => new Date()))(),
     });
     res.json({ replies });
