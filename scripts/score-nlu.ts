@@ -4,29 +4,14 @@
  * Each line of the file is {"text": "...", "expected": {"intent": "...", "items": [...]}}.
  * The texts are piped, one {"text": ...} JSON line each, to `npm run --silent parse`, which prints
  * one {"intent": ..., "items": [...]} line per input. A case passes when the intent is the same and
- * the items are the same in the same order (product, unit, quantity within 1e-9, amountRp).
+ * the items are the same in the same order (product, unit, quantity within 1e-9, amountRp); the
+ * rules live in tests/language/nlu-scoring.ts, shared with the corpus test.
  * Prints the accuracy and every failure as text / expected / got. Exits 0.
  */
-import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-interface Item {
-  product: string;
-  unit?: string;
-  quantity?: number;
-  amountRp?: number;
-}
-interface Parse {
-  intent: string;
-  items: Item[];
-}
-interface Case {
-  line: number;
-  text: string;
-  expected: Parse;
-}
+import { formatFailures, readLabelledFile, scoreAnswers, type Answer } from '../tests/language/nlu-scoring.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -34,15 +19,7 @@ if (!file) {
   process.exit(2);
 }
 
-const cases: Case[] = [];
-readFileSync(file, 'utf8')
-  .split('\n')
-  .forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    const obj = JSON.parse(line) as { text: string; expected: Parse };
-    cases.push({ line: i + 1, text: obj.text, expected: obj.expected });
-  });
+const cases = readLabelledFile(file);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const input = cases.map((c) => JSON.stringify({ text: c.text })).join('\n') + '\n';
@@ -60,50 +37,21 @@ if (outLines.length !== cases.length) {
   console.log(`WARNING: ${cases.length} inputs but ${outLines.length} output lines`);
 }
 
-function sameNum(a: number | undefined, b: number | undefined, eps: number): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return Math.abs(a - b) <= eps;
-}
-function sameItem(e: Item, g: Item): boolean {
-  return (
-    e.product === g.product &&
-    (e.unit ?? undefined) === (g.unit ?? undefined) &&
-    sameNum(e.quantity, g.quantity ?? undefined, 1e-9) &&
-    sameNum(e.amountRp, g.amountRp ?? undefined, 0)
-  );
-}
-function same(e: Parse, g: Parse | undefined): boolean {
-  if (!g || e.intent !== g.intent) return false;
-  const gi = g.items ?? [];
-  return e.items.length === gi.length && e.items.every((it, k) => sameItem(it, gi[k]));
-}
-
-let pass = 0;
-const failures: string[] = [];
-cases.forEach((c, k) => {
-  let got: Parse | undefined;
+const answers = cases.map((_, k): Answer | undefined => {
+  const line = outLines[k];
+  if (line === undefined) return undefined;
   try {
-    got = outLines[k] === undefined ? undefined : (JSON.parse(outLines[k]) as Parse);
+    return { result: JSON.parse(line) as unknown };
   } catch {
-    got = undefined;
-  }
-  if (same(c.expected, got)) {
-    pass++;
-  } else {
-    failures.push(
-      [
-        `#${c.line} text:     ${JSON.stringify(c.text)}`,
-        `   expected: ${JSON.stringify(c.expected)}`,
-        `   got:      ${outLines[k] ?? '(no output)'}`,
-      ].join('\n'),
-    );
+    return { error: line };
   }
 });
 
-const pct = cases.length ? ((100 * pass) / cases.length).toFixed(1) : '0.0';
-console.log(`accuracy: ${pass}/${cases.length} = ${pct}%`);
-if (failures.length) {
-  console.log(`\nfailures (${failures.length}):\n`);
-  console.log(failures.join('\n\n'));
+const score = scoreAnswers(file, cases, answers);
+const pct = score.total ? (100 * score.accuracy).toFixed(1) : '0.0';
+console.log(`accuracy: ${score.passed}/${score.total} = ${pct}%`);
+if (score.failures.length) {
+  console.log(`\nfailures (${score.failures.length}):\n`);
+  console.log(formatFailures(score));
 }
 process.exit(0);

@@ -25,6 +25,11 @@ export interface Catalog {
   readonly wordProducts: ReadonlyMap<string, WordProducts>;
   /** Every word of each product's name and aliases, to recognise "telor ayam" as one product. */
   readonly productWords: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Words that tell products sharing a head word apart ("merah"/"putih" for bawang, "premium" for
+   * beras): after any other product they name a different variety, never a brand.
+   */
+  readonly variantWords: ReadonlySet<string>;
   readonly vocabulary: ProductVocabulary;
 }
 
@@ -148,6 +153,16 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
     const suffix = suffixes.get(entry.heads[0]) ?? [];
     if (suffix.length > 0) addPhrase([word, ...suffix], entry.heads[0]);
   }
+  const variantWords = new Set<string>();
+  for (const [head, entry] of wordProducts) {
+    if (entry.heads.length < 2) continue;
+    for (const id of entry.heads) {
+      for (const word of productWords.get(id) ?? []) {
+        if (word === head || NON_INDEX_WORDS.has(word)) continue;
+        if (!entry.heads.every((other) => productWords.get(other)?.has(word) === true)) variantWords.add(word);
+      }
+    }
+  }
   const phrasesByFirstKey = new Map<string, Phrase[]>();
   for (const { keys, ids } of phraseOwners.values()) {
     const list = phrasesByFirstKey.get(keys[0]) ?? [];
@@ -155,7 +170,7 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
     phrasesByFirstKey.set(keys[0], list);
   }
   for (const list of phrasesByFirstKey.values()) list.sort((a, b) => b.keys.length - a.keys.length);
-  return { products, byId, unitCodes, phrasesByFirstKey, wordProducts, productWords, vocabulary };
+  return { products, byId, unitCodes, phrasesByFirstKey, wordProducts, productWords, variantWords, vocabulary };
 }
 
 export interface ProductMatch {

@@ -1,6 +1,7 @@
 import { allowedTypos, measureEditDistance } from './edit-distance.js';
 import { FUZZY_KEYWORDS, NON_CATALOGUE_WORDS, SLANG, isKnownWord } from './lexicon.js';
 import { MONEY_WORDS, NUMBER_WORDS } from './number-words.js';
+import { looksLikeVerb, stripVerbAffixes } from './strip-affixes.js';
 import { lookupSeUnit, lookupUnit } from './units.js';
 
 /** What a single word is, once slang, repeated letters, suffixes and typos are dealt with. */
@@ -92,6 +93,11 @@ function classifyUncached(word: string, vocab: ProductVocabulary): WordInfo {
     }
   }
   if (NON_CATALOGUE_WORDS.has(word)) return { canon: word, kind: 'unknown' };
+  // "membatalkan" = batal, "dicek" = cek: affixed forms of the intent verbs.
+  const verb = stripVerbAffixes(word);
+  if (verb !== undefined) return { canon: verb, kind: 'known' };
+  // "siapkan", "sediakan", "dibawain": other instructions to the shop, never goods.
+  if (looksLikeVerb(word)) return { canon: word, kind: 'known' };
   const product = findClosest(word, vocab.byLength);
   if (product !== undefined) return { canon: product, kind: 'product' };
   const keyword = findClosest(word, KEYWORDS_BY_LENGTH);

@@ -47,6 +47,69 @@ function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
   return prev !== undefined && ADDRESS_WORDS.has(prev);
 }
 
+/** True when two products share a head word (are varieties of one thing: bawang merah, bawang putih). */
+function sameFamily(catalog: Catalog, a: string, b: string): boolean {
+  for (const word of catalog.productWords.get(a) ?? []) {
+    const heads = catalog.wordProducts.get(word)?.heads;
+    if (heads !== undefined && heads.includes(a) && heads.includes(b)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `word`, written after the frame's product, is a variety word (it tells other products
+ * apart) the product does not own, and so names something else: always within the product's own
+ * family ("bamer putih"), and from another family when the resident named only the generic head
+ * ("cabe merah", "beras merah"; but "cabe rawit merah" is still cabai rawit, only red).
+ */
+function namesOtherVariety(a: MessageAnalysis, catalog: Catalog, frame: ItemFrame, word: string, wordProductIds: readonly string[]): boolean {
+  if (!catalog.variantWords.has(word) || frame.productIds.length === 0) return false;
+  if (frame.productIds.every((id) => catalog.productWords.get(id)?.has(word) === true)) return false;
+  if (frame.productIds.some((id) => wordProductIds.some((other) => sameFamily(catalog, id, other)))) return true;
+  const first = a.keys[frame.start] ?? '';
+  const opensLongerName = catalog.phrasesByFirstKey.get(first)?.some((phrase) => phrase.keys.length > 1) === true;
+  return frame.end - frame.start === 1 && opensLongerName;
+}
+
+/** True when index i is right after the frame, or after only "yang" ("telur yg bebek"). */
+function followsDirectly(a: MessageAnalysis, frame: ItemFrame, i: number): boolean {
+  for (let k = frame.end; k < i; k++) if (a.words[k] !== 'yang') return false;
+  return true;
+}
+
+/** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
+const MAX_QUALIFIER_WORDS = 3;
+
+/**
+ * True for an unknown-word span that is not known to name goods ("titip", not "sabun"): it may be
+ * a verb or any other word, so it does not end the item that follows it.
+ */
+function isBareUnknown(a: MessageAnalysis, frame: ItemFrame): boolean {
+  if (frame.productIds.length > 0 || a.infos[frame.start]?.kind !== 'unknown') return false;
+  for (let k = frame.start; k < frame.end; k++) if (isOtherGoodsWord(a.tokens[k].text)) return false;
+  return true;
+}
+
+/**
+ * True when a catalogue product starts at index j and no quantity of its own follows it: then a
+ * quantity just before it is its quantity ("buat bu sri 2 kg gula"), but in "sabun 2 beras 5kg"
+ * the 2 stays with "sabun".
+ */
+function productTakesQuantity(a: MessageAnalysis, catalog: Catalog, j: number): boolean {
+  if (a.tokens[j]?.kind !== 'word') return false;
+  const match = matchProductAt(catalog, a.keys, a.infos, j);
+  if (match === undefined) return false;
+  let k = match.end;
+  // Qualifiers and brands after the name ("indomie goreng", "kopi kapal api").
+  while (k < a.tokens.length && k - match.end < MAX_QUALIFIER_WORDS && a.tokens[k].kind === 'word' &&
+    (a.infos[k]?.kind === 'product' || a.infos[k]?.kind === 'unknown')) k++;
+  if (k >= a.tokens.length || isReferenceNumber(a, k)) return true;
+  const own = readQuantityAt(a.tokens, a.words, k);
+  if (own === undefined) return true;
+  // "titip 2 kg gula 3 kg beras": quantities written before their products, all along.
+  return a.tokens[own.end]?.kind === 'word' && matchProductAt(catalog, a.keys, a.infos, own.end) !== undefined;
+}
+
 /**
  * Walks the message once, pairing products with the quantities around them. A quantity after a
  * product belongs to it until it has one; otherwise it waits for the next product
@@ -72,6 +135,12 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     }
     if (current !== undefined && current.quantity === undefined) current.quantity = q;
     else pending = q;
+  };
+  const makeUnknown = (frame: ItemFrame): void => {
+    frame.productIds = [];
+    const at = frames.lastIndexOf(frame);
+    if (at >= 0) frames.splice(at, 1);
+    unknowns.push(frame);
   };
   while (i < n) {
     const t = a.tokens[i];
@@ -110,12 +179,22 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       // product's own name continues it ("telor ayam").
       const continuesName = match.partial && current !== undefined && current.productIds.length === 1 && match.end - match.start === 1 &&
         catalog.productWords.get(current.productIds[0])?.has(a.keys[match.start] ?? '') === true;
-      if (last === 'product' && current !== undefined && match.partial && (!match.head || continuesName)) {
+      // A qualifier after goods we lack ("cabe merah putih", "sabun merah") describes those goods.
+      const describesUnknown = last === 'unknown' && current !== undefined && current.productIds.length === 0 && current.end === i &&
+        !match.head && !isBareUnknown(a, current);
+      if ((last === 'product' || describesUnknown) && current !== undefined && match.partial && (!match.head || continuesName)) {
         // "beras yg premium", "bawang yg merah": the qualifier picks a sibling sharing the head word.
         const headWord = a.keys[current.start] ?? '';
-        if (match.productIds.length === 1 && !continuesName && catalog.productWords.get(match.productIds[0])?.has(headWord) === true) {
+        const word = a.keys[match.start] ?? '';
+        if (describesUnknown) {
+          // Already goods we lack: the qualifier only lengthens their name.
+        } else if (match.productIds.length === 1 && !continuesName && catalog.productWords.get(match.productIds[0])?.has(headWord) === true) {
           current.productIds = match.productIds;
           current.partial = false;
+        } else if (!continuesName && namesOtherVariety(a, catalog, current, word, match.productIds)) {
+          // "cabe merah", "beras merah": a word telling other products apart names a variety we lack.
+          makeUnknown(current);
+          last = 'unknown';
         }
         current.end = match.end;
         current.text = spanText(a, current.start, current.end);
@@ -157,6 +236,13 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
             continue;
           }
         }
+        // "buat bu sri 2 kg gula": a quantity between an unknown word and a product waits for the product.
+        if (current !== undefined && current.quantity === undefined && isBareUnknown(a, current) && productTakesQuantity(a, catalog, reading.end)) {
+          pending = reading.quantity;
+          last = 'qty';
+          i = reading.end;
+          continue;
+        }
         attach(reading.quantity);
         last = 'qty';
         i = reading.end;
@@ -170,12 +256,10 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     if (info !== undefined && info.kind === 'unknown') {
       let end = i + 1;
       while (end < n && end - i < 3 && a.infos[end]?.kind === 'unknown') end++;
-      if (last === 'product' && current !== undefined && current.end === i) {
+      if (last === 'product' && current !== undefined && followsDirectly(a, current, i)) {
         if ((current.partial && CLASSIFIERS.has(a.keys[current.start] ?? '')) || isOtherGoodsWord(a.tokens[i].text)) {
           // "daging sapi", "telur bebek": a classifier or a known other kind names a product we lack.
-          current.productIds = [];
-          frames.pop();
-          unknowns.push(current);
+          makeUnknown(current);
           last = 'unknown';
         }
         // Otherwise a brand or variant of the product: "kopi kapal api", "indomie soto".

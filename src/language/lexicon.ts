@@ -14,6 +14,7 @@ const SLANG_GROUPS: Record<string, string> = {
   order: 'oder ordr',
   minta: 'mintak mnta',
   ambil: 'ngambil',
+  nitip: 'titip',
   kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send',
   dikirim: 'dikirimin dkirim diantar dianter diantarkan dianterin delivered',
   tidak: 'g gk ga gak nggak ngga engga enggak tdk ndak gx kagak nda gag ngak nggk tak',

@@ -125,6 +125,75 @@ describe('several items in one message', () => {
   });
 });
 
+describe('a quantity before the product survives the words in front of it', () => {
+  test.each<[string, ItemRequest[]]>([
+    // Affixed verbs are instructions to the shop, not goods.
+    ['tolong sisihkan 2 kg gula', [u('GULA', 'kg', 2)]],
+    ['bawakan 3 bungkus indomie ya', [u('MIE-INSTAN', 'bungkus', 3)]],
+    ['tolong carikan 1 dus indomie', [u('MIE-INSTAN', 'dus', 1)]],
+    ['tolong dibawain 2 papan telor', [u('TELUR', 'papan', 2)]],
+    ['belikan 2 liter minyak', [u('MINYAKITA', 'liter', 2)]],
+    ['sediakan 2 karung beras', [u('BERAS-SPHP', 'karung', 2)]],
+    ['kak titip 2 kg gula', [u('GULA', 'kg', 2)]],
+    // Any unknown word that is not known goods: the quantity waits for the product.
+    ['buat bu sri 3 kg beras', [u('BERAS-MED', 'kg', 3)]],
+    ['buat bu sri 2 kg gula dan 1 liter minyak', [u('GULA', 'kg', 2), u('MINYAKITA', 'liter', 1)]],
+    ['titip 2 kg gula 3 kg beras', [u('GULA', 'kg', 2), u('BERAS-MED', 'kg', 3)]],
+  ])('%j', (text, expected) => {
+    const r = understand(text, catalog);
+    expect(r.items).toEqual(expected);
+    expect(r.clarifications).toEqual([]);
+  });
+
+  test('an unknown word keeps its own quantity when the product after it has one ("sabun 2 beras 5kg")', () => {
+    const r = understand('sabun 2 beras 5kg', catalog);
+    expect(r.items).toEqual([u('BERAS-MED', 'kg', 5)]);
+    expect(r.clarifications).toEqual([{ kind: 'unknown_product', text: 'sabun' }]);
+  });
+});
+
+describe('a qualifier naming another variety is a product we lack, never a guess', () => {
+  test.each([
+    ['cabai merah 1 kg', 'cabai merah'],
+    ['beras merah 2 kg', 'beras merah'],
+    ['gula merah sekilo', 'gula merah'],
+    ['2 ons cabe merah', 'cabe merah'],
+    ['sabun merah 2', 'sabun merah'],
+    ['cabe yg keriting 2 ons', 'cabe yg keriting'],
+    ['telor yang bebek 10', 'telor yang bebek'],
+    ['bamer putih 1 ons', 'bamer putih'],
+  ])('%j', (text, unknown) => {
+    const r = understand(text, catalog);
+    expect(r.intent).toBe('order');
+    expect(r.items).toEqual([]);
+    expect(r.clarifications).toEqual([{ kind: 'unknown_product', text: unknown }]);
+  });
+
+  test.each<[string, ItemRequest[]]>([
+    ['bawang yg putih 1 ons', [u('BAWANG-PUTIH', 'ons', 1)]],
+    ['beras yang medium 2kg', [u('BERAS-MED', 'kg', 2)]],
+  ])('a variety word of the same family picks the sibling: %j', (text, expected) => {
+    expect(items(text)).toEqual(expected);
+  });
+
+  test.each<[string, ItemRequest[]]>([
+    ['cabe rawit merah 1 ons', [u('CABAI-RAWIT', 'ons', 1)]],
+    ['rawit merah sekilo', [u('CABAI-RAWIT', 'kg', 1)]],
+    ['indomie goreng 2', [u('MIE-INSTAN', 'bungkus', 2)]],
+  ])('a product named by its specific name takes another family\'s word as a description: %j', (text, expected) => {
+    expect(items(text)).toEqual(expected);
+  });
+
+  test('the varieties come from the catalogue: with Cabai Merah on sale, "cabe merah" is that product', () => {
+    const custom = createCatalog([
+      ...demoCatalog,
+      { id: 'CABAI-MERAH', name: 'Cabai Merah', aliases: ['cabe merah'], category: 'bumbu dapur', units: [{ code: 'kg', priceRp: 50000 }, { code: 'ons', priceRp: 5000 }] },
+    ]);
+    expect(understand('cabe merah 2 ons', custom).items).toEqual([u('CABAI-MERAH', 'ons', 2)]);
+    expect(understand('cabe 2 ons', custom).clarifications[0]).toMatchObject({ kind: 'ambiguous_product', candidates: ['CABAI-RAWIT', 'CABAI-MERAH'] });
+  });
+});
+
 describe('product matching', () => {
   test.each<[string, ItemRequest[]]>([
     ['berasss 2kg', [u('BERAS-MED', 'kg', 2)]],
