@@ -31,7 +31,7 @@ export function applyItem(context: FlowContext, edit: CartEdit, item: ItemReques
   const { conversation, facts } = context;
   const product = findProduct(facts, item.productId);
   if (!product) return [{ key: 'order:unknown_product', params: { text: item.productId } }];
-  if (edit === 'remove' && !conversation.cart.some((line) => line.productId === product.id)) {
+  if ((edit === 'remove' || edit === 'reduce') && !conversation.cart.some((line) => line.productId === product.id)) {
     return [{ key: 'order:not_in_cart', params: { name: product.name } }];
   }
   let line: CartLine;

@@ -82,6 +82,15 @@ describe('order flow', () => {
     expect((await chat.models.Session.findOne({ phone: BUDI }).lean())!.cart).toEqual([]);
   });
 
+  test('removing or reducing something that is not in the cart says so and changes nothing', async () => {
+    await chat.send(BUDI, 'beras 2 kg');
+    expect((await chat.send(BUDI, 'hapus gula')).join('\n')).toContain('Gula Pasir tidak ada di keranjang');
+    expect((await chat.send(BUDI, 'kurangi bawang merah setengah kilo')).join('\n')).toContain('Bawang Merah tidak ada di keranjang');
+    const session = await chat.models.Session.findOne({ phone: BUDI }).lean();
+    expect(session!.cart).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+    await chat.send(BUDI, 'batal');
+  });
+
   test('an ambiguous product is asked about and answered by digit or by name', async () => {
     const question = (await chat.send(BUDI, 'bawang 1 kg')).join('\n');
     expect(question).toContain('1. Bawang Merah');
