@@ -9,6 +9,8 @@ import { loadLocales, type Locales } from '../i18n/load-locales.js';
 import { understand } from '../language/understand.js';
 import { maskPhone, type Logger } from '../logger.js';
 import { createCatalogCache } from './catalog-cache.js';
+import { createCoopCache } from './coop-cache.js';
+import { createInboundLog, type InboundLog } from './inbound-log.js';
 import { createConversation, type Conversation } from './conversation.js';
 import type { Facts } from './facts.js';
 import type { FlowBook } from './flow-book.js';
@@ -17,7 +19,9 @@ import { loadFlows } from './load-flows.js';
 import type { EffectContext, FlowRegistry } from './registry.js';
 import type { ReplyMessage } from './reply-message.js';
 import { renderReplies } from './render/render-replies.js';
-import { deleteExpiredSessions, describeSessionKey, loadSession, saveSession, type SessionKey } from './session-store.js';
+import { createConversationLoader, type ConversationLoader, type ConversationRecords } from './conversation-loader.js';
+import { deleteExpiredSessions, describeSessionKey, readSession, type SessionKey } from './session-store.js';
+import { createSessionWriter, type SessionWriter } from './session-writer.js';
 import { transition } from './transition.js';
 
 export interface ChatService {
@@ -41,7 +45,6 @@ export interface ChatServiceDeps {
 const MAX_EFFECTS_PER_MESSAGE = 10;
 /** A save that lost a race is retried (from a fresh load) only when no effect has run yet. */
 const MAX_ATTEMPTS = 3;
-const MONGO_DUPLICATE_KEY = 11000;
 
 export const DEFAULT_FLOWS_DIR = fileURLToPath(new URL('../../flows/', import.meta.url));
 export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
@@ -63,6 +66,10 @@ export async function createChatService(deps: ChatServiceDeps): Promise<ChatServ
 class Dispatcher {
   private readonly mutex = createKeyedMutex();
   private readonly catalogs;
+  private readonly coops;
+  private readonly inbound: InboundLog;
+  private readonly loader: ConversationLoader;
+  private readonly sessions: SessionWriter;
 
   constructor(
     private readonly models: Models,
@@ -73,65 +80,68 @@ class Dispatcher {
     private readonly book: FlowBook,
   ) {
     this.catalogs = createCatalogCache(models);
+    this.coops = createCoopCache(models);
+    this.inbound = createInboundLog(models, logger);
+    // Messages in flight share their reads and writes (see shared/batcher.ts).
+    this.loader = createConversationLoader(models);
+    this.sessions = createSessionWriter(models);
   }
 
+  /** Forgets the cached catalogue and coop settings, so the next message reads them again. */
   refreshCatalog(coopId?: string): void {
     this.catalogs.invalidate(coopId);
+    this.coops.invalidate(coopId);
   }
 
   async handle(message: InboundMessage): Promise<string[]> {
     const log = this.logger.child({ channel: message.channel, coopId: message.coopId, caller: maskPhone(message.from), messageId: message.providerMessageId });
-    try {
-      if (!(await this.recordInbound(message))) {
-        log.info('duplicate delivery dropped');
-        return [];
-      }
-    } catch (error) {
-      log.error({ err: error }, 'could not record inbound message');
-      return this.apologise(message, 'id');
-    }
     const key: SessionKey = { coopId: message.coopId, phone: message.from, channel: message.channel };
     return this.mutex.run(describeSessionKey(key), async () => {
+      // The conversation is read while the claim is written (one wait instead of two): the
+      // claim still lands before anything is processed, and a duplicate discards the read.
+      const prefetched = this.loader.load(key);
+      prefetched.catch(() => undefined);
+      try {
+        if (!(await this.inbound.claim(message, this.clock()))) {
+          log.info('duplicate delivery dropped');
+          return [];
+        }
+      } catch (error) {
+        log.error({ err: error }, 'could not record inbound message');
+        return this.apologise(message, 'id');
+      }
       let language: 'id' | 'en' = 'id';
       try {
-        const outcome = await this.process(message, key, log, (spoken) => (language = spoken));
-        await this.models.InboundMessage.updateOne({ channel: message.channel, providerMessageId: message.providerMessageId }, { $set: { status: 'processed' } });
+        const outcome = await this.process(message, key, log, (spoken) => (language = spoken), prefetched);
+        // Not awaited: the session save already recorded the message id (see inbound-log.ts).
+        void this.inbound.markProcessed(message);
         return outcome;
       } catch (error) {
         log.error({ err: error }, 'message failed');
-        await this.models.InboundMessage.updateOne({ channel: message.channel, providerMessageId: message.providerMessageId }, { $set: { status: 'failed' } }).catch(() => undefined);
+        await this.inbound.markFailed(message).catch((markError: unknown) => log.warn({ err: markError }, 'could not mark inbound message failed'));
         return this.apologise(message, language);
       }
     });
   }
 
-  /** Inserts into the inbound log; false when this provider message id was seen before. */
-  private async recordInbound(message: InboundMessage): Promise<boolean> {
-    try {
-      await this.models.InboundMessage.create({
-        coopId: message.coopId,
-        channel: message.channel,
-        providerMessageId: message.providerMessageId,
-        from: message.from,
-        receivedAt: message.receivedAt,
-      });
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === MONGO_DUPLICATE_KEY) return false;
-      throw error;
-    }
-  }
-
-  private async process(message: InboundMessage, key: SessionKey, log: Logger, noteLanguage: (language: 'id' | 'en') => void): Promise<string[]> {
+  private async process(
+    message: InboundMessage,
+    key: SessionKey,
+    log: Logger,
+    noteLanguage: (language: 'id' | 'en') => void,
+    prefetched: Promise<ConversationRecords>,
+  ): Promise<string[]> {
     for (let attempt = 1; ; attempt++) {
       const now = this.clock();
-      const coop = await this.models.Coop.findById(message.coopId).lean();
+      const coop = await this.coops.get(message.coopId, now);
       if (!coop) throw new Error(`Unknown coop ${message.coopId}`);
-      const contact = await ensureContact(this.models, coop._id, message.from, now);
+      // A retry follows someone else's save: it must read again.
+      const records = attempt === 1 ? await prefetched : await this.loader.load(key);
+      const contact = await ensureContact(this.models, coop._id, message.from, now, records.contact);
       noteLanguage(contact.language);
-      const member = (await this.models.Member.findOne({ coopId: coop._id, phone: message.from, status: 'active' }).lean()) ?? undefined;
+      const member = records.member ?? undefined;
       const catalog = await this.catalogs.get(coop._id, now);
-      const loaded = await loadSession(this.models, key, now, log);
+      const loaded = readSession(records.session, now, log);
       let conversation: Conversation = loaded.conversation ?? createConversation(this.book.home, contact.language);
       let facts: Facts = {
         now,
@@ -184,7 +194,7 @@ class Dispatcher {
         queue.push(...next.effects);
       }
       try {
-        await saveSession(this.models, key, loaded, conversation, now);
+        await this.sessions.save({ key, loaded, conversation, now, messageId: message.providerMessageId });
       } catch (error) {
         if (error instanceof SessionConflictError && effectsRun === 0 && attempt < MAX_ATTEMPTS) {
           log.warn({ attempt }, 'session changed elsewhere, retrying');
@@ -194,6 +204,8 @@ class Dispatcher {
           // Effects are committed (an order may exist): tell the resident what happened rather than
           // ask them to resend; only the conversation position written by the other process stays.
           log.error({ effectsRun }, 'session changed elsewhere after effects ran; conversation state not saved');
+          // The session does not name this message, so the log must, before anyone could redeliver it.
+          await this.inbound.markProcessed(message);
         } else {
           throw error;
         }

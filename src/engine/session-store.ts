@@ -1,9 +1,12 @@
+import { Types } from 'mongoose';
 import type { ChannelName } from '../channels/types.js';
+import { MONGO_DUPLICATE_KEY } from '../db/bulk-write-errors.js';
 import type { Models } from '../db/models/index.js';
 import { SESSION_SCHEMA_VERSION, type SessionDoc } from '../db/models/session.js';
 import { SessionConflictError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { conversationSchema, type Conversation } from './conversation.js';
+import { RECENT_MESSAGE_IDS } from './inbound-log.js';
 
 /** An idle conversation (and its cart) lapses after this long. */
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
@@ -16,7 +19,7 @@ export interface SessionKey {
 
 export interface LoadedSession {
   /** The stored document's id and version, when one exists (even if expired). */
-  stored?: { id: SessionDoc['_id']; version: number };
+  stored?: { id: SessionDoc['_id']; version: number; recentMessageIds: string[] };
   /** The conversation to continue, or undefined to start fresh (none, expired or unreadable). */
   conversation?: Conversation;
 }
@@ -25,10 +28,10 @@ export function describeSessionKey(key: SessionKey): string {
   return `${key.coopId}:${key.channel}:${key.phone}`;
 }
 
-export async function loadSession(models: Models, key: SessionKey, now: Date, logger: Logger): Promise<LoadedSession> {
-  const doc = await models.Session.findOne({ coopId: key.coopId, phone: key.phone, channel: key.channel }).lean();
+/** The conversation a stored session document holds (none when expired or unreadable); the read is conversation-loader.ts. */
+export function readSession(doc: SessionDoc | null, now: Date, logger: Logger): LoadedSession {
   if (!doc) return {};
-  const stored = { id: doc._id, version: doc.version };
+  const stored = { id: doc._id, version: doc.version, recentMessageIds: doc.recentMessageIds ?? [] };
   if (doc.expiresAt <= now) return { stored };
   const migrated = migrateSession(doc);
   const parsed = conversationSchema.safeParse(migrated);
@@ -46,8 +49,33 @@ function migrateSession(doc: SessionDoc): unknown {
   return { flow, state, vars: vars ?? {}, cart: (cart ?? []).map(({ productId, unit, quantity, amountRp }) => ({ productId, unit, quantity, ...(amountRp != null ? { amountRp } : {}) })), language: language ?? 'id' };
 }
 
-/** Saves on the version that was loaded; someone else's save in between is a conflict, not an overwrite. */
-export async function saveSession(models: Models, key: SessionKey, loaded: LoadedSession, conversation: Conversation, now: Date): Promise<void> {
+/**
+ * Saves on the version that was loaded; someone else's save in between is a conflict, not an
+ * overwrite. The handled message's id is remembered in the same write (see inbound-log.ts).
+ * Plain driver writes: the fields are already validated (zod) and this runs for every message.
+ */
+export async function saveSession(models: Models, key: SessionKey, loaded: LoadedSession, conversation: Conversation, now: Date, messageId: string): Promise<void> {
+  const write = sessionWrite(key, loaded, conversation, now, messageId);
+  if (write.kind === 'update') {
+    const result = await models.Session.collection.updateOne(write.filter, write.update, { ignoreUndefined: true });
+    if (result.matchedCount === 0) throw new SessionConflictError(describeSessionKey(key));
+    return;
+  }
+  try {
+    await models.Session.collection.insertOne(write.document, { ignoreUndefined: true });
+  } catch (error) {
+    if ((error as { code?: number }).code === MONGO_DUPLICATE_KEY) throw new SessionConflictError(describeSessionKey(key));
+    throw error;
+  }
+}
+
+/** What saving a conversation writes: an update guarded by the loaded version, or a new document. */
+export type SessionWrite =
+  | { kind: 'update'; filter: { _id: SessionDoc['_id']; version: number }; update: { $set: Partial<SessionDoc>; $inc: { version: 1 } } }
+  | { kind: 'insert'; document: SessionDoc };
+
+export function sessionWrite(key: SessionKey, loaded: LoadedSession, conversation: Conversation, now: Date, messageId: string): SessionWrite {
+  const recentMessageIds = [...(loaded.stored?.recentMessageIds ?? []), messageId].slice(-RECENT_MESSAGE_IDS);
   const fields = {
     flow: conversation.flow,
     state: conversation.state,
@@ -56,18 +84,13 @@ export async function saveSession(models: Models, key: SessionKey, loaded: Loade
     language: conversation.language,
     schemaVersion: SESSION_SCHEMA_VERSION,
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    recentMessageIds,
+    updatedAt: new Date(),
   };
-  if (loaded.stored) {
-    const result = await models.Session.updateOne({ _id: loaded.stored.id, version: loaded.stored.version }, { $set: fields, $inc: { version: 1 } });
-    if (result.matchedCount === 0) throw new SessionConflictError(describeSessionKey(key));
-    return;
-  }
-  try {
-    await models.Session.create({ ...key, ...fields, version: 1 });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new SessionConflictError(describeSessionKey(key));
-    throw error;
-  }
+  if (loaded.stored) return { kind: 'update', filter: { _id: loaded.stored.id, version: loaded.stored.version }, update: { $set: fields, $inc: { version: 1 } } };
+  // __v as mongoose gives a created document, so stored sessions keep one shape.
+  const document = { _id: new Types.ObjectId(), ...key, ...fields, version: 1, createdAt: fields.updatedAt, __v: 0 };
+  return { kind: 'insert', document };
 }
 
 /** Deletes sessions whose time is up; the next message starts fresh. Returns how many. */

@@ -102,6 +102,37 @@ describe('orders', () => {
     expect((await models.Product.findOne({ coopId, productId: 'SKM' }).lean())!.stock).toBe(1);
   });
 
+  test('orders placed together are judged one after another, as if placed alone in arrival order', async () => {
+    const contact = await budi();
+    const order = (phone: string, lines: { productId: string; unit: string; quantity: number; amountRp?: number }[]) =>
+      placeOrder(models, { coopId, phone, channel: 'whatsapp', contactId: contact._id, lines, fulfilment: { method: 'pickup' }, payment: 'cod', now });
+    await models.Product.updateOne({ coopId, productId: 'KECAP' }, { $set: { stock: 3 } });
+    const before = (await models.Counter.findOne({ _id: `${coopId}:order` }).lean())?.seq ?? 0;
+    const results = await Promise.allSettled([
+      order('+6281300000001', [{ productId: 'LPG-3KG', unit: 'tabung', quantity: 1 }]),
+      // The same household's second gas cylinder today: over the daily limit, counting the order just before it.
+      order('+6281300000001', [{ productId: 'LPG-3KG', unit: 'tabung', quantity: 1 }]),
+      order('+6281300000002', [{ productId: 'KECAP', unit: 'botol', quantity: 2 }]),
+      // Only one bottle is left by the order before it.
+      order('+6281300000003', [{ productId: 'KECAP', unit: 'botol', quantity: 2 }]),
+      order('+6281300000004', [{ productId: 'KECAP', unit: 'botol', quantity: 1 }]),
+    ]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? 'placed' : (result.reason as DomainRuleError).code))).toEqual(['placed', 'limit_per_day', 'placed', 'out_of_stock', 'placed']);
+    expect((results[3] as PromiseRejectedResult).reason.params).toMatchObject({ available: 1 });
+    const numbers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.number] : []));
+    expect(numbers).toEqual([before + 1001, before + 1002, before + 1003]);
+    expect((await models.Product.findOne({ coopId, productId: 'KECAP' }).lean())!.stock).toBe(0);
+  });
+
+  test('an order that fails for a reason other than a rule fails alone; the others of its batch are placed', async () => {
+    const contact = await budi();
+    const order = (amountRp: number) =>
+      placeOrder(models, { coopId, phone: contact.phone, channel: 'whatsapp', contactId: contact._id, lines: [{ productId: 'GULA', unit: 'kg', quantity: 1, amountRp }], fulfilment: { method: 'pickup' }, payment: 'cod', now });
+    const results = await Promise.allSettled([order(17_500), order(17_500.5), order(17_500)]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('whole numbers');
+  });
+
   test('units draw on stock by their factor (1 papan telur = 30 butir) and cancelling restores it', async () => {
     const contact = await budi();
     const before = (await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock;

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createChatService } from '../../src/engine/chat-service.js';
+import { SessionConflictError } from '../../src/domain/errors.js';
+import { readSession } from '../../src/engine/session-store.js';
+import { createSessionWriter } from '../../src/engine/session-writer.js';
 import { runExpireCarts } from '../../src/jobs/expire-carts.js';
+import { waitFor } from '../helpers/database.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Models } from '../../src/db/models/index.js';
 import { BUDI, SITI, openChatHarness, type ChatHarness } from './chat-harness.js';
@@ -67,6 +71,39 @@ describe('dispatcher', () => {
     const session = await chat.models.Session.findOne({ phone: SITI, channel: 'simulator' }).lean();
     expect(session!.version).toBe(3);
     await chat.send(SITI, 'batal');
+  });
+
+  test('many residents at once share reads, writes and the order transaction, each with their own outcome', async () => {
+    const phones = Array.from({ length: 6 }, (_, index) => `+62812000001${index}`);
+    const all = (text: string) => Promise.all(phones.map((phone) => chat.send(phone, text)));
+    await all('beras 1 kg');
+    for (const phone of phones) expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 1 }]);
+    await all('ambil');
+    await all('cod');
+    const before = await chat.models.Order.countDocuments({ coopId: chat.coopId });
+    const confirmed = await all('ya');
+    const orders = await chat.models.Order.find({ phone: { $in: phones } }).lean();
+    expect(orders).toHaveLength(phones.length);
+    expect(await chat.models.Order.countDocuments({ coopId: chat.coopId })).toBe(before + phones.length);
+    expect(new Set(orders.map((order) => order.number)).size).toBe(phones.length);
+    for (const order of orders) expect(confirmed[phones.indexOf(order.phone)].join('\n')).toContain(`#${order.number}`);
+  });
+
+  test('a batch of session saves refuses only the stale one', async () => {
+    const writer = createSessionWriter(chat.models);
+    await chat.send(SITI, 'kecap 1 botol');
+    await chat.send(BUDI, 'kecap 1 botol');
+    const load = async (phone: string) => readSession(await chat.models.Session.findOne({ phone, channel: 'simulator' }).lean(), chat.clock.now(), silentLogger);
+    const [siti, budi] = [await load(SITI), await load(BUDI)];
+    const stale = { ...budi, stored: { ...budi.stored!, version: budi.stored!.version - 1 } };
+    const save = (phone: string, loaded: typeof siti, id: string) =>
+      writer.save({ key: { coopId: chat.coopId, phone, channel: 'simulator' }, loaded, conversation: { ...loaded.conversation!, cart: [] }, now: chat.clock.now(), messageId: id });
+    const results = await Promise.allSettled([save(SITI, siti, 'batch-save-1'), save(BUDI, stale, 'batch-save-2')]);
+    expect(results[0].status).toBe('fulfilled');
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.any(SessionConflictError) });
+    expect(await cartOf(SITI)).toEqual([]);
+    expect(await cartOf(BUDI)).toEqual([{ productId: 'KECAP', unit: 'botol', quantity: 1 }]);
+    await chat.send(BUDI, 'batal');
   });
 
   test('the same provider message id delivered twice has one effect and one reply', async () => {
@@ -155,5 +192,32 @@ describe('dispatcher', () => {
     expect(text).toContain('Keranjang Anda');
     expect(text).not.toMatch(/[*🛒]/u);
     await chat.send(BUDI, 'batal', { channel: 'sms' });
+  });
+
+  // Last: it moves the clock past the claim timeout.
+  test('a redelivery whose claim was never finished is processed after a minute; a finished one never is', async () => {
+    // A run that claimed the message and died before saving the conversation.
+    await chat.models.InboundMessage.create({ coopId: chat.coopId, channel: 'simulator', providerMessageId: 'wamid.ABANDONED', from: BUDI, receivedAt: chat.clock.now(), claimedAt: chat.clock.now() });
+    expect(await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).toEqual([]);
+    expect(await cartOf(BUDI)).toEqual([]);
+    chat.clock.advance(61_000);
+    expect((await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).join('\n')).toContain('Telur');
+    expect(await cartOf(BUDI)).toEqual([{ productId: 'TELUR', unit: 'butir', quantity: 1 }]);
+    chat.clock.advance(61_000);
+    expect(await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).toEqual([]);
+
+    // A message that was handled, but whose 'processed' mark was lost in a crash: the session remembers it.
+    await chat.send(BUDI, 'gula 1 kg', { id: 'wamid.FINISHED' });
+    const statusOf = async (id: string) => (await chat.models.InboundMessage.findOne({ providerMessageId: id }).lean())!.status;
+    await waitFor(async () => (await statusOf('wamid.FINISHED')) === 'processed');
+    await chat.models.InboundMessage.updateOne({ providerMessageId: 'wamid.FINISHED' }, { $set: { status: 'received' } });
+    chat.clock.advance(61_000);
+    expect(await chat.send(BUDI, 'gula 1 kg', { id: 'wamid.FINISHED' })).toEqual([]);
+    expect(await cartOf(BUDI)).toEqual([
+      { productId: 'TELUR', unit: 'butir', quantity: 1 },
+      { productId: 'GULA', unit: 'kg', quantity: 1 },
+    ]);
+    expect(await statusOf('wamid.FINISHED')).toBe('processed');
+    await chat.send(BUDI, 'batal');
   });
 });

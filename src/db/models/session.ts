@@ -19,6 +19,8 @@ export interface SessionDoc {
   schemaVersion: number;
   /** Optimistic concurrency: a save only lands on the version it loaded. */
   version: number;
+  /** Provider ids of the last messages handled here: proof a message finished, for redeliveries. */
+  recentMessageIds?: string[];
   expiresAt: Date;
   createdAt?: Date;
   updatedAt?: Date;
@@ -36,6 +38,7 @@ export const sessionSchema = new Schema<SessionDoc>(
     language: { type: String, enum: ['id', 'en'], default: 'id' },
     schemaVersion: { type: Number, default: SESSION_SCHEMA_VERSION },
     version: { type: Number, required: true, default: 0 },
+    recentMessageIds: { type: [String], default: undefined },
     expiresAt: { type: Date, required: true },
   },
   { timestamps: true, collection: 'sessions', minimize: false },

@@ -1,15 +1,56 @@
 import { Types } from 'mongoose';
+import { bulkWriteFailures, MONGO_DUPLICATE_KEY } from '../../db/bulk-write-errors.js';
 import type { Models } from '../../db/models/index.js';
 import type { ContactDoc } from '../../db/models/contact.js';
+import { createBatcher, type Batcher } from '../../shared/batcher.js';
 
-/** Finds or creates the contact for a phone and marks it seen. */
-export async function ensureContact(models: Models, coopId: string, phone: string, now: Date): Promise<ContactDoc> {
-  const contact = await models.Contact.findOneAndUpdate(
-    { coopId, phone },
-    // _id is seeded on insert: the embedded server does not generate one inside an upsert.
-    { $set: { lastSeenAt: now }, $setOnInsert: { _id: new Types.ObjectId(), language: 'id' } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
-  if (!contact) throw new Error('Contact upsert returned nothing');
-  return contact;
+/** lastSeenAt is kept to this resolution: re-writing it on every message would make every message a durable write. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
+
+/**
+ * Finds or creates the contact for a phone and marks it seen (to the hour). `known` is the
+ * contact as the caller already read it (null: not found), to save the read.
+ */
+export async function ensureContact(models: Models, coopId: string, phone: string, now: Date, known?: ContactDoc | null): Promise<ContactDoc> {
+  const existing = known !== undefined ? known : ((await models.Contact.collection.findOne({ coopId, phone })) as ContactDoc | null);
+  if (existing) {
+    if (existing.lastSeenAt && now.getTime() - existing.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return existing;
+    await models.Contact.updateOne({ _id: existing._id }, { $set: { lastSeenAt: now } });
+    return { ...existing, lastSeenAt: now };
+  }
+  return contactCreator(models).run({ coopId, phone, now });
+}
+
+const creators = new WeakMap<Models['connection'], Batcher<{ coopId: string; phone: string; now: Date }, ContactDoc>>();
+
+/** First messages arriving together create their contacts in one unordered insert. */
+function contactCreator(models: Models): Batcher<{ coopId: string; phone: string; now: Date }, ContactDoc> {
+  let creator = creators.get(models.connection);
+  if (creator) return creator;
+  creator = createBatcher(async (requests) => {
+    const created = new Date();
+    // The same shape the schema gives a new contact (defaults, timestamps, version key).
+    const documents: ContactDoc[] = requests.map(({ coopId, phone, now }) => ({ _id: new Types.ObjectId(), coopId, phone, language: 'id', lastSeenAt: now, createdAt: created, updatedAt: created, __v: 0 }) as ContactDoc);
+    const taken = new Set<number>();
+    try {
+      await models.Contact.collection.insertMany(documents, { ordered: false });
+    } catch (error) {
+      const failures = bulkWriteFailures(error);
+      if (!failures) throw error;
+      for (const writeError of failures) {
+        if (writeError.code !== MONGO_DUPLICATE_KEY) throw Object.assign(new Error('contact insert failed'), { cause: writeError });
+        taken.add(writeError.index);
+      }
+    }
+    // A duplicate means it was created meanwhile (another process, or the same phone twice in this batch): read that one.
+    return Promise.all(
+      requests.map(async ({ coopId, phone }, index) => {
+        if (!taken.has(index)) return { ok: true as const, value: documents[index] };
+        const contact = (await models.Contact.collection.findOne({ coopId, phone })) as ContactDoc | null;
+        return contact ? { ok: true as const, value: contact } : { ok: false as const, error: new Error('Contact insert collided but no contact was found') };
+      }),
+    );
+  });
+  creators.set(models.connection, creator);
+  return creator;
 }

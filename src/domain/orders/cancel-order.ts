@@ -3,7 +3,7 @@ import type { OrderDoc } from '../../db/models/order.js';
 import type { ProductDoc } from '../../db/models/product.js';
 import { DomainRuleError } from '../errors.js';
 import { postSavingsEntry } from '../savings/post-savings-entry.js';
-import { stockUsed } from './place-order.js';
+import { stockUsed } from './stock-used.js';
 
 export interface CancelOrderInput {
   coopId: string;

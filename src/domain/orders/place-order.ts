@@ -5,13 +5,15 @@ import type { CoopDoc } from '../../db/models/coop.js';
 import type { FulfilmentMethod, OrderDoc, PaymentMethod } from '../../db/models/order.js';
 import type { ProductDoc } from '../../db/models/product.js';
 import type { CartLine } from '../cart/cart-line.js';
-import { priceLine, roundQuantity, sumLines, type PricedLine } from '../cart/price-line.js';
+import { priceLine, sumLines, type PricedLine } from '../cart/price-line.js';
 import { nextSequence } from '../counters/next-sequence.js';
 import { DomainRuleError } from '../errors.js';
 import { postSavingsEntry } from '../savings/post-savings-entry.js';
-import { createKeyedMutex, type KeyedMutex } from '../../shared/keyed-mutex.js';
+import { createBatcher, type BatchOutcome, type Batcher } from '../../shared/batcher.js';
 import { zonedDayStart } from '../time/zoned-day-start.js';
 import { ORDER_COUNTER, ORDER_NUMBER_BASE } from './order-number.js';
+import { placeOrderBatch } from './place-order-batch.js';
+import { stockUsed } from './stock-used.js';
 
 export interface PlaceOrderInput {
   coopId: string;
@@ -35,17 +37,62 @@ export interface PlaceOrderInput {
 export async function placeOrder(models: Models, input: PlaceOrderInput): Promise<OrderDoc> {
   if (input.lines.length === 0) throw new DomainRuleError('empty_cart');
   // Every order of a coop bumps the same counter (and often the same stock), so concurrent
-  // transactions here would mostly conflict and retry; queue them per coop instead. Other
-  // processes are still kept correct by the transaction itself.
-  return orderQueue(models).run(input.coopId, () => placeOrderNow(models, input));
+  // transactions here would mostly conflict and retry; queue them per coop instead, and let
+  // the orders that queue up while one transaction runs share the next (see
+  // place-order-batch.ts). Other processes are still kept correct by the transaction itself.
+  return orderBatcher(models, input.coopId).run(input);
 }
 
-const orderQueues = new WeakMap<Models['connection'], KeyedMutex>();
+const orderBatchers = new WeakMap<Models['connection'], Map<string, Batcher<PlaceOrderInput, OrderDoc>>>();
 
-function orderQueue(models: Models): KeyedMutex {
-  let queue = orderQueues.get(models.connection);
-  if (!queue) orderQueues.set(models.connection, (queue = createKeyedMutex()));
-  return queue;
+function orderBatcher(models: Models, coopId: string): Batcher<PlaceOrderInput, OrderDoc> {
+  let perCoop = orderBatchers.get(models.connection);
+  if (!perCoop) orderBatchers.set(models.connection, (perCoop = new Map()));
+  let batcher = perCoop.get(coopId);
+  if (!batcher) perCoop.set(coopId, (batcher = createBatcher((inputs) => placeQueuedOrders(models, inputs))));
+  return batcher;
+}
+
+/** Queued orders in arrival order: runs of cash/transfer/QRIS orders share a transaction; a simpanan order goes alone. */
+async function placeQueuedOrders(models: Models, inputs: PlaceOrderInput[]): Promise<BatchOutcome<OrderDoc>[]> {
+  const outcomes: BatchOutcome<OrderDoc>[] = [];
+  for (let start = 0; start < inputs.length; ) {
+    if (inputs[start].payment === 'simpanan') {
+      outcomes.push(await settle(placeOrderNow(models, inputs[start])));
+      start += 1;
+      continue;
+    }
+    let end = start;
+    while (end < inputs.length && inputs[end].payment !== 'simpanan') end++;
+    outcomes.push(...(await placeTogether(models, inputs.slice(start, end))));
+    start = end;
+  }
+  return outcomes;
+}
+
+async function placeTogether(models: Models, inputs: PlaceOrderInput[]): Promise<BatchOutcome<OrderDoc>[]> {
+  if (inputs.length === 1) return [await settle(placeOrderNow(models, inputs[0]))];
+  try {
+    return await models.connection.transaction((session) => placeOrderBatch(models, inputs, session));
+  } catch (error) {
+    // A commit whose result is unknown may have landed: placing again could double the orders.
+    if ((error as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('UnknownTransactionCommitResult')) {
+      return inputs.map(() => ({ ok: false, error }));
+    }
+    // Something other than a business rule failed the shared transaction (nothing of it was
+    // committed): place the orders one by one, so the failure reaches only its own order.
+    const outcomes: BatchOutcome<OrderDoc>[] = [];
+    for (const input of inputs) outcomes.push(await settle(placeOrderNow(models, input)));
+    return outcomes;
+  }
+}
+
+async function settle<T>(promise: Promise<T>): Promise<BatchOutcome<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 async function placeOrderNow(models: Models, input: PlaceOrderInput): Promise<OrderDoc> {
@@ -116,12 +163,6 @@ async function loadProducts(models: Models, input: PlaceOrderInput, session: Cli
     if (!product.units.some((unit) => unit.code === line.unit)) throw new DomainRuleError('unit_unavailable', { name: product.name, unit: line.unit });
   }
   return products;
-}
-
-/** Quantity of the product's stock unit that a line uses. */
-export function stockUsed(item: { unit: string; quantity: number }, product: ProductDoc): number {
-  const factor = product.units.find((unit) => unit.code === item.unit)?.stockFactor ?? 1;
-  return roundQuantity(item.quantity * factor);
 }
 
 async function takeStock(models: Models, coopId: string, item: PricedLine, product: ProductDoc, session: ClientSession): Promise<void> {

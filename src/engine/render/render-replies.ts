@@ -37,22 +37,35 @@ function formatValue(value: ParamValue, options: RenderOptions): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   if ('money' in value) return formatRupiah(value.money);
-  if ('qty' in value) return new Intl.NumberFormat(options.language === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 3 }).format(value.qty);
+  if ('qty' in value) return quantityFormat(options.language).format(value.qty);
   if ('time' in value) return formatTime(new Date(value.time), options);
   if ('t' in value) return renderOne({ key: value.t, params: value.params }, options);
   return value.list.map((item) => renderOne(item, options)).join('\n');
 }
 
+// Building an Intl formatter costs far more than using one: keep one per language (and zone).
+const quantityFormats = new Map<string, Intl.NumberFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function quantityFormat(language: 'id' | 'en'): Intl.NumberFormat {
+  let format = quantityFormats.get(language);
+  if (!format) quantityFormats.set(language, (format = new Intl.NumberFormat(language === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 3 })));
+  return format;
+}
+
+function timeFormat(language: 'id' | 'en', timeZone: string): Intl.DateTimeFormat {
+  const key = `${language}|${timeZone}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'id' ? 'id-ID' : 'en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** "29 Nov 14.05 WIB": times are shown in the coop's zone. */
 function formatTime(at: Date, options: RenderOptions): string {
-  const text = new Intl.DateTimeFormat(options.language === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: options.timeZone,
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
+  const text = timeFormat(options.language, options.timeZone).format(at);
   return `${text.replace(',', '')} ${ZONE_NAMES[options.timeZone] ?? options.timeZone}`;
 }
 
