@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo } from '../src/db/embedded/server.js';
+import { startEmbeddedMongoWorker } from '../src/db/embedded-worker.js';
 import { ensureIndexes, getModels } from '../src/db/models/index.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { createChatService } from '../src/engine/chat-service.js';
@@ -34,7 +34,8 @@ const residentCounts = values.residents!.split(',').map(Number);
 const inFlight = Number(values['in-flight']);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'kdmp-bench-chat-'));
-const server = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger });
+// The database runs on its own thread, as `npm start` runs it (src/db/connect.ts).
+const server = await startEmbeddedMongoWorker({ port: 0, dataDir, logger: silentLogger });
 const connection = await mongoose.createConnection(server.uri('kdmp_bench')).asPromise();
 const models = getModels(connection);
 await ensureIndexes(models);

@@ -27,8 +27,13 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The service cannot go on (its embedded database died). The command line exits 1. */
+  onFatal?: (error: Error) => void;
+}
+
 /** Starts the whole service: configuration, database, HTTP. */
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningService> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
   if (config.adminTokenGenerated) {
@@ -36,7 +41,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
     logger.warn({ adminToken: config.adminToken }, 'ADMIN_TOKEN not set: generated one for this run');
   }
 
-  const database = await connectDatabase(config, logger);
+  const database = await connectDatabase(config, logger, (error) => {
+    logger.fatal({ err: error }, 'the embedded database stopped; the service cannot store anything');
+    options.onFatal?.(error);
+  });
   let models: Models;
   let chat: ChatService;
   let server: Server;
@@ -102,7 +110,7 @@ async function runFromCommandLine(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let service: RunningService;
   try {
-    service = await start();
+    service = await start(process.env, { onFatal: () => process.exit(1) });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

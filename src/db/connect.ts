@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from './embedded/server.js';
+import type { EmbeddedMongo } from './embedded/server.js';
+import { startEmbeddedMongoWorker } from './embedded-worker.js';
 
 export type DatabaseLane = 'embedded' | 'mongodb';
 
@@ -19,19 +20,18 @@ const EMBEDDED_DB_NAME = 'kdmp';
 
 /**
  * Connects to MONGODB_URI when set; otherwise starts the embedded MongoDB-compatible
- * server with its files under DATA_DIR/db and connects to that.
+ * server with its files under DATA_DIR/db, on its own worker thread, and connects to that.
  */
 export async function connectDatabase(
   config: Pick<Config, 'mongodbUri' | 'dataDir' | 'embeddedMongoPort'>,
   logger: Logger,
+  /** Called if the embedded database dies while the service runs: nothing can be stored any more. */
+  onEmbeddedCrash?: (error: Error) => void,
 ): Promise<Database> {
   let embedded: EmbeddedMongo | undefined;
   if (!config.mongodbUri) {
-    embedded = await startEmbeddedMongo({
-      port: config.embeddedMongoPort,
-      dataDir: join(config.dataDir, 'db'),
-      logger: logger.child({ component: 'embedded-mongo' }),
-    });
+    const options = { port: config.embeddedMongoPort, dataDir: join(config.dataDir, 'db'), logger: logger.child({ component: 'embedded-mongo' }) };
+    embedded = await startEmbeddedMongoWorker(options, onEmbeddedCrash);
   }
   const uri = config.mongodbUri ?? embedded!.uri(EMBEDDED_DB_NAME);
   const lane: DatabaseLane = embedded ? 'embedded' : 'mongodb';
