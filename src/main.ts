@@ -100,8 +100,8 @@ async function resolveCoopId(models: Models, slug: string | undefined): Promise<
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, () => resolve(server));
-    server.once('error', reject);
+    // express 5 hands a listen error (e.g. EADDRINUSE) to this callback.
+    const server = app.listen(port, (error?: Error) => (error ? reject(new Error(`HTTP port ${port} is not available`, { cause: error })) : resolve(server)));
   });
 }
 
@@ -115,7 +115,7 @@ async function runFromCommandLine(): Promise<void> {
     if (error instanceof ConfigError) {
       console.error(error.message);
     } else {
-      console.error('KDMP Chat failed to start:', error);
+      console.error(`KDMP Chat failed to start: ${describeStartError(error)}`);
     }
     process.exit(1);
   }
@@ -136,6 +136,13 @@ async function runFromCommandLine(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The start-up error and its causes, one line: what went wrong, not a stack. */
+function describeStartError(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
+  return parts.length > 0 ? parts.join(': ') : String(error);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -28,6 +28,8 @@ export async function startEmbeddedMongoWorker(
   let onClosed: ((error?: Error) => void) | undefined;
   let exited = false;
   let closing = false;
+  // Before 'ready', a failure is the start-up's error (thrown to the caller), not a crash.
+  let running = false;
   const started = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: FromEmbeddedWorker) => {
       if (message.type === 'log') forwardLog(logger, message.line);
@@ -40,7 +42,7 @@ export async function startEmbeddedMongoWorker(
       }
     });
     worker.once('error', (error) => {
-      if (!closing) {
+      if (running && !closing) {
         logger?.error({ err: error }, 'embedded database worker crashed');
         onCrash(error);
       }
@@ -50,7 +52,7 @@ export async function startEmbeddedMongoWorker(
     worker.once('exit', (code) => {
       exited = true;
       const error = new Error(`embedded database worker exited (code ${code})`);
-      if (!closing) {
+      if (running && !closing) {
         logger?.error({ code }, 'embedded database worker exited');
         onCrash(error);
       }
@@ -61,6 +63,7 @@ export async function startEmbeddedMongoWorker(
   let port: number;
   try {
     port = await started;
+    running = true;
   } catch (error) {
     await worker.terminate();
     throw error;

@@ -68,7 +68,7 @@ describe('the service as a process', () => {
     expect(stderr.trim()).toBe('Configuration error: ADMIN_TOKEN is required in production (at least 24 random characters)');
   });
 
-  test('SIGTERM drains, flushes the database and exits 0; the data is there after a restart', async () => {
+  test('a second service on the same data is refused; SIGTERM drains, flushes and exits 0; the data is there after a restart', async () => {
     const env = serviceEnv(dataDir, { LOG_LEVEL: 'info' });
     const first = runService(env);
     const listening = JSON.parse(await first.waitForLine(/embedded database listening/)) as { port: number };
@@ -77,19 +77,24 @@ describe('the service as a process', () => {
     await client.db('kdmp').collection('notes').insertOne({ _id: 'before-sigterm' as never, at: new Date(0) });
     await client.close();
 
+    // A second service on the same data directory must not open the same files.
+    const second = await runService(env).exited;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^KDMP Chat failed to start: data directory .* is in use by process \d+\n$/);
+
     first.kill('SIGTERM');
     const { code, stdout } = await first.exited;
     expect(code).toBe(0);
     expect(stdout).toMatch(/"msg":"stopped"/);
 
-    const second = runService(env);
-    const again = JSON.parse(await second.waitForLine(/embedded database listening/)) as { port: number };
-    await second.waitForLine(/KDMP Chat is ready/);
+    const restarted = runService(env);
+    const again = JSON.parse(await restarted.waitForLine(/embedded database listening/)) as { port: number };
+    await restarted.waitForLine(/KDMP Chat is ready/);
     const reader = await MongoClient.connect(`mongodb://127.0.0.1:${again.port}/kdmp?directConnection=true`);
     const found = await reader.db('kdmp').collection('notes').findOne({ _id: 'before-sigterm' as never });
     await reader.close();
-    second.kill('SIGINT');
-    expect((await second.exited).code).toBe(0);
+    restarted.kill('SIGINT');
+    expect((await restarted.exited).code).toBe(0);
     expect(found).toEqual({ _id: 'before-sigterm', at: new Date(0) });
   });
 });
