@@ -145,6 +145,58 @@ describe('orders', () => {
     await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' })).rejects.toMatchObject({ code: 'not_cancellable' });
   });
 
+  test('a simpanan order the sukarela balance cannot cover is refused alone; the cash orders around it keep consecutive numbers', async () => {
+    const member = await siti();
+    const contact = await budi();
+    const balance = member.balances.sukarelaRp;
+    const entries = await models.SavingsEntry.countDocuments({ memberId: member._id });
+    const stockBefore = (await models.Product.findOne({ coopId, productId: 'BERAS-PREMIUM' }).lean())!.stock;
+    const before = (await models.Counter.findOne({ _id: `${coopId}:order` }).lean())!.seq;
+    // Just more Beras Premium (Rp14.900/kg) than the balance pays for.
+    const kilos = Math.floor(balance / 14_900) + 1;
+    const cash = () =>
+      placeOrder(models, { coopId, phone: contact.phone, channel: 'whatsapp', contactId: contact._id, lines: [{ productId: 'GULA', unit: 'kg', quantity: 1 }], fulfilment: { method: 'pickup' }, payment: 'cod', now });
+    const results = await Promise.allSettled([
+      cash(),
+      placeOrder(models, { coopId, phone: member.phone, channel: 'sms', contactId: contact._id, memberId: member._id, lines: [{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: kilos }], fulfilment: { method: 'pickup' }, payment: 'simpanan', now }),
+      cash(),
+    ]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? 'placed' : (result.reason as DomainRuleError).code))).toEqual(['placed', 'insufficient_sukarela', 'placed']);
+    expect((results[1] as PromiseRejectedResult).reason.params).toEqual({ totalRp: kilos * 14_900 });
+    expect(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.number] : []))).toEqual([before + 1001, before + 1002]);
+    const after = await siti();
+    expect(after.balances.sukarelaRp).toBe(balance);
+    expect(await models.SavingsEntry.countDocuments({ memberId: member._id })).toBe(entries);
+    expect((await models.Product.findOne({ coopId, productId: 'BERAS-PREMIUM' }).lean())!.stock).toBe(stockBefore);
+  });
+
+  test('two simpanan orders of one member placed together: the one the balance left by the first cannot cover is refused', async () => {
+    const member = await siti();
+    const contact = await budi();
+    const balance = member.balances.sukarelaRp;
+    const kilos = Math.floor(balance / 14_900 / 2) + 1;
+    const totalRp = kilos * 14_900;
+    expect(totalRp).toBeLessThanOrEqual(balance);
+    expect(2 * totalRp).toBeGreaterThan(balance);
+    const stockBefore = (await models.Product.findOne({ coopId, productId: 'BERAS-PREMIUM' }).lean())!.stock;
+    const pay = () =>
+      placeOrder(models, { coopId, phone: member.phone, channel: 'sms', contactId: contact._id, memberId: member._id, lines: [{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: kilos }], fulfilment: { method: 'pickup' }, payment: 'simpanan', now });
+    const results = await Promise.allSettled([pay(), pay()]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? 'placed' : (result.reason as DomainRuleError).code))).toEqual(['placed', 'insufficient_sukarela']);
+    expect((results[1] as PromiseRejectedResult).reason.params).toEqual({ totalRp });
+    const order = (results[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof placeOrder>>>).value;
+    expect(order).toMatchObject({ totalRp, payment: { method: 'simpanan', status: 'paid' } });
+    const after = await siti();
+    expect(after.balances.sukarelaRp).toBe(balance - totalRp);
+    expect(await deriveBalancesFromLedger(models, member._id)).toEqual(after.balances);
+    const debits = await models.SavingsEntry.find({ memberId: member._id, orderNumber: order.number }).lean();
+    expect(debits.map(({ type, amountRp, note }) => ({ type, amountRp, note }))).toEqual([{ type: 'sukarela', amountRp: -totalRp, note: `Pesanan #${order.number}` }]);
+    expect((await models.Product.findOne({ coopId, productId: 'BERAS-PREMIUM' }).lean())!.stock).toBe(stockBefore - kilos);
+    // Cancelling refunds it, so the tests after this one see the balance they started with.
+    await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' });
+    expect((await siti()).balances.sukarelaRp).toBe(balance);
+  });
+
   test('paying by simpanan needs a member', async () => {
     const contact = await budi();
     await expect(
