@@ -1,4 +1,5 @@
 import type { CartLine } from './cart-line.js';
+import type { OrderItem } from '../../db/models/order.js';
 
 export interface PricedUnit {
   code: string;
@@ -11,14 +12,8 @@ export interface PricedProduct {
   units: PricedUnit[];
 }
 
-export interface PricedLine {
-  productId: string;
-  name: string;
-  unit: string;
-  quantity: number;
-  unitPriceRp: number;
-  lineTotalRp: number;
-}
+/** A cart line at today's price: exactly what an order stores as an item. */
+export type PricedLine = OrderItem;
 
 /** Units sold by measure: buying by money gives a fractional quantity of these. */
 export const MEASURED_UNITS: ReadonlySet<string> = new Set(['kg', 'gram', 'g', 'ons', 'liter', 'l', 'ml']);
