@@ -9,6 +9,7 @@ import type { FlowContext } from '../engine/transition-types.js';
 import { understand } from '../language/understand.js';
 import type { Clarification, ItemRequest } from '../language/types.js';
 import { findProduct, toPricedProduct } from './catalog-lookup.js';
+import { unitPrices } from './unit-prices.js';
 
 /** An ambiguous product waiting for the resident's answer, kept in session vars. */
 export interface PendingChoice {
@@ -64,7 +65,7 @@ function queueClarifications(context: FlowContext, clarifications: Clarification
         params: {
           name: product?.name ?? clarification.productId,
           unit: clarification.unit,
-          units: { list: (product?.units ?? []).map((unit) => ({ key: 'order:unit_price', params: { unit: unit.code, price: { money: unit.priceRp } } })) },
+          units: unitPrices(product?.units ?? []),
         },
       });
     } else if ((edit === 'remove' || edit === 'reduce') && clarification.candidates.some((id) => context.conversation.cart.some((line) => line.productId === id))) {

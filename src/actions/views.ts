@@ -2,6 +2,7 @@ import type { ReplyMessage, ReplyParams } from '../engine/reply-message.js';
 import type { View } from '../engine/registry.js';
 import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
+import { unitPrices } from './unit-prices.js';
 import { readPending } from './cart-actions.js';
 
 const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
@@ -11,10 +12,6 @@ function cartLines(lines: PricedLine[]): ReplyMessage[] {
     key: 'order:cart_line',
     params: { name: line.name, qty: { qty: line.quantity }, unit: line.unit, price: { money: line.unitPriceRp }, total: { money: line.lineTotalRp } },
   }));
-}
-
-function unitPrices(units: { code: string; priceRp: number }[]): ReplyMessage[] {
-  return units.map((unit) => ({ key: 'order:unit_price', params: { unit: unit.code, price: { money: unit.priceRp } } }));
 }
 
 /** Named parameter builders for replies (`view: cart`). All pure. */
@@ -50,12 +47,12 @@ export const views: Record<string, View> = {
     const products = productsInCategory(facts, category);
     return {
       category,
-      list: { list: products.map((product, index) => ({ key: 'order:product_option', params: { n: index + 1, name: product.name, units: { list: unitPrices(product.units) } } })) },
+      list: { list: products.map((product, index) => ({ key: 'order:product_option', params: { n: index + 1, name: product.name, units: unitPrices(product.units) } })) },
     };
   },
   browseProduct: ({ conversation, facts }) => {
     const product = findProduct(facts, String(conversation.vars.browseProduct ?? ''));
-    return { name: product?.name ?? '', unit: product?.units[0].code ?? '', units: { list: unitPrices(product?.units ?? []) } };
+    return { name: product?.name ?? '', unit: product?.units[0].code ?? '', units: unitPrices(product?.units ?? []) };
   },
   clarification: (context): ReplyParams => {
     const [first] = readPending(context);
@@ -67,7 +64,7 @@ export const views: Record<string, View> = {
     if (input.kind !== 'message') return { list: { list: [] } };
     const ids = [...input.understanding.items.map((item) => item.productId), ...input.understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))];
     const products = [...new Set(ids)].flatMap((id) => findProduct(facts, id) ?? []);
-    return { list: { list: products.map((product) => ({ key: 'order:price_line', params: { name: product.name, units: { list: unitPrices(product.units) } } })) } };
+    return { list: { list: products.map((product) => ({ key: 'order:price_line', params: { name: product.name, units: unitPrices(product.units) } })) } };
   },
   pinLock: ({ facts }) => ({ until: { time: facts.member?.pinLockedUntil ?? facts.now } }),
   event: ({ input }) => (input.kind === 'event' ? ((input.event.data ?? {}) as ReplyParams) : {}),

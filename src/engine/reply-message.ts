@@ -9,7 +9,8 @@ export type ParamValue =
   | { qty: number }
   | { time: Date }
   | { t: string; params?: Record<string, ParamValue> }
-  | { list: ReplyMessage[] };
+  /** Rendered one per line, or comma-separated on one line when inline. */
+  | { list: ReplyMessage[]; inline?: boolean };
 
 export type ReplyParams = Record<string, ParamValue>;
 

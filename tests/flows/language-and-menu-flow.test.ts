@@ -29,7 +29,9 @@ describe('menu, help and language', () => {
 
   test('price questions answer with today\'s prices', async () => {
     const reply = (await chat.send(STRANGER, 'harga beras berapa')).join('\n');
-    expect(reply).toContain('Beras Medium: Rp13.500/kg');
+    expect(reply).toContain('Beras Medium: Rp13.500/kg, Rp11.000/liter');
+    const eggs = (await chat.send(STRANGER, 'telor sepapan brp?')).join('\n');
+    expect(eggs).toContain('Telur Ayam Ras: Rp30.000/kg, Rp2.000/butir, Rp57.000/papan');
   });
 
   test('"english" switches, is remembered on the contact, and "bahasa indonesia" switches back', async () => {

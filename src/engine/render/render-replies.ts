@@ -40,7 +40,7 @@ function formatValue(value: ParamValue, options: RenderOptions): string {
   if ('qty' in value) return quantityFormat(options.language).format(value.qty);
   if ('time' in value) return formatTime(new Date(value.time), options);
   if ('t' in value) return renderOne({ key: value.t, params: value.params }, options);
-  return value.list.map((item) => renderOne(item, options)).join('\n');
+  return value.list.map((item) => renderOne(item, options)).join(value.inline ? ', ' : '\n');
 }
 
 // Building an Intl formatter costs far more than using one: keep one per language (and zone).
