@@ -53,3 +53,17 @@ export function renderValue(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Calls `visit` for each field condition of a filter that must hold for every match: the
+ * top-level fields and those inside `$and` (not `$or`/`$nor`, which promise nothing alone).
+ */
+export function forEachRequiredCondition(filter: Document, visit: (field: string, condition: unknown) => void): void {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const part of condition) if (isPlainObject(part)) forEachRequiredCondition(part, visit);
+      continue;
+    }
+    if (!field.startsWith('$')) visit(field, condition);
+  }
+}

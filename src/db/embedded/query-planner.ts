@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import type { Collection } from './collection.js';
-import { isPlainObject } from './document-values.js';
+import { forEachRequiredCondition, isPlainObject } from './document-values.js';
 import { encodeKey } from './key-encoding.js';
 import { composeKey, type SecondaryIndex } from './secondary-index.js';
 
@@ -63,18 +63,10 @@ function unionOf(sets: Array<Set<string> | undefined>): Set<string> {
 /** Field -> the values it must equal one of, from top-level and `$and` equality conditions. */
 export function extractEqualities(filter: Document): Map<string, unknown[]> {
   const equalities = new Map<string, unknown[]>();
-  const visit = (conditions: Document): void => {
-    for (const [field, condition] of Object.entries(conditions)) {
-      if (field === '$and' && Array.isArray(condition)) {
-        for (const part of condition) if (isPlainObject(part)) visit(part);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      const values = equalityValues(condition);
-      if (values && !equalities.has(field)) equalities.set(field, values);
-    }
-  };
-  visit(filter);
+  forEachRequiredCondition(filter, (field, condition) => {
+    const values = equalityValues(condition);
+    if (values && !equalities.has(field)) equalities.set(field, values);
+  });
   return equalities;
 }
 

@@ -1,7 +1,7 @@
 import { ObjectId, type Document } from 'bson';
 import { aggregate, update as applyMingoUpdate } from 'mingo';
 import { isEqual } from 'mingo/util';
-import { cloneDocument, cloneValue, describeType, isPlainObject, renderValue } from './document-values.js';
+import { cloneDocument, cloneValue, describeType, forEachRequiredCondition, isPlainObject, renderValue } from './document-values.js';
 import { badValue, ErrorCode, MongoCommandError } from './errors.js';
 import { rejectCollation } from './find-documents.js';
 import { getPathValue } from './key-encoding.js';
@@ -253,23 +253,15 @@ export function buildUpsertDocument(filter: Document, update: UpdateSpec, arrayF
 
 function seedFromFilter(filter: Document): Document {
   const seed: Document = {};
-  const visit = (conditions: Document): void => {
-    for (const [field, condition] of Object.entries(conditions)) {
-      if (field === '$and' && Array.isArray(condition)) {
-        for (const part of condition) if (isPlainObject(part)) visit(part);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      let value: unknown = condition;
-      if (isPlainObject(condition) && Object.keys(condition).some((key) => key.startsWith('$'))) {
-        if (!('$eq' in condition)) continue;
-        value = condition.$eq;
-      }
-      if (value instanceof RegExp) continue;
-      setPath(seed, field, cloneValue(value));
+  forEachRequiredCondition(filter, (field, condition) => {
+    let value: unknown = condition;
+    if (isPlainObject(condition) && Object.keys(condition).some((key) => key.startsWith('$'))) {
+      if (!('$eq' in condition)) return;
+      value = condition.$eq;
     }
-  };
-  visit(filter);
+    if (value instanceof RegExp) return;
+    setPath(seed, field, cloneValue(value));
+  });
   return seed;
 }
 
