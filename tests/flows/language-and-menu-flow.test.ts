@@ -34,6 +34,14 @@ describe('menu, help and language', () => {
     expect(eggs).toContain('Telur Ayam Ras: Rp30.000/kg, Rp2.000/butir, Rp57.000/papan');
   });
 
+  test('naming the language already in use at the menu keeps it; 5 toggles', async () => {
+    await chat.send(STRANGER, 'menu');
+    expect((await chat.send(STRANGER, 'bahasa indonesia')).join('\n')).toContain('Pesan sembako');
+    expect((await chat.models.Contact.findOne({ phone: STRANGER }).lean())!.language).toBe('id');
+    expect((await chat.send(STRANGER, '5')).join('\n')).toContain('Order groceries');
+    expect((await chat.send(STRANGER, 'bahasa indonesia')).join('\n')).toContain('Pesan sembako');
+  });
+
   test('"english" switches, is remembered on the contact, and "bahasa indonesia" switches back', async () => {
     expect((await chat.send(BUDI, 'english')).join('\n')).toContain('continue in English');
     expect((await chat.models.Contact.findOne({ phone: BUDI }).lean())!.language).toBe('en');
