@@ -29,13 +29,19 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
   const maskValue = (value: unknown) => (typeof value === 'string' ? maskPhone(value) : value);
   const settings: pino.LoggerOptions = {
     level: options.level,
-    serializers: { phone: maskValue, from: maskValue, to: maskValue },
+    serializers: { phone: maskValue, from: maskValue, to: maskValue, err: serializeErrorMasked },
   };
   if (destination) return pino(settings, destination);
   if (options.pretty) {
     settings.transport = { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
   }
   return pino(settings);
+}
+
+/** pino's error serializer, with phone numbers masked (a duplicate-key message quotes the key). */
+function serializeErrorMasked(error: Error): pino.SerializedError {
+  const serialized = pino.stdSerializers.err(error);
+  return JSON.parse(maskPhonesIn(JSON.stringify(serialized))) as pino.SerializedError;
 }
 
 /** A silent logger for tests and tools that must not print. */

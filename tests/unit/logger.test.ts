@@ -27,8 +27,12 @@ describe('phone masking', () => {
     });
     const logger = createLogger({ level: 'info', pretty: false }, sink);
     logger.info({ phone: '+6281234567890', from: '+6281200000002' }, 'hello');
-    expect(lines.join('')).toContain('+62812****7890');
-    expect(lines.join('')).toContain('+62812****0002');
-    expect(lines.join('')).not.toContain('6281234567890');
+    logger.error({ err: new Error('E11000 duplicate key error dup key: { phone: "+6281299998888" }', { cause: new Error('from +6281277776666') }) }, 'failed');
+    const output = lines.join('');
+    expect(output).toContain('+62812****7890');
+    expect(output).toContain('+62812****0002');
+    expect(output).toContain('+62812****8888');
+    expect(output).toContain('duplicate key error');
+    for (const full of ['6281234567890', '6281200000002', '6281299998888', '6281277776666']) expect(output).not.toContain(full);
   });
 });
