@@ -6,6 +6,7 @@ import type { Facts } from '../engine/facts.js';
 import type { ReplyMessage } from '../engine/reply-message.js';
 import type { PureAction } from '../engine/registry.js';
 import type { FlowContext } from '../engine/transition-types.js';
+import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import type { Clarification, ItemRequest } from '../language/types.js';
 import { findProduct, toPricedProduct } from './catalog-lookup.js';
@@ -45,6 +46,14 @@ export function applyItem(context: FlowContext, edit: CartEdit, item: ItemReques
       notes.push({ key: 'order:rounded_down', params: { name: product.name, amount: { money: item.amountRp }, qty: { qty: line.quantity }, unit: line.unit } });
     }
   } else {
+    // "beras 0 kg" is no line at all; "ganti beras 0 kg" takes it out.
+    if (!(item.quantity > 0)) {
+      if (edit === 'replace' || edit === 'remove') {
+        conversation.cart = editCart(conversation.cart, 'remove', { productId: product.id, unit: item.unit, quantity: 0 });
+        return [];
+      }
+      return [{ key: 'order:zero_quantity', params: { name: product.name, unit: item.unit } }];
+    }
     line = { productId: product.id, unit: item.unit, quantity: item.quantity };
   }
   conversation.cart = editCart(conversation.cart, edit, line);
@@ -99,9 +108,16 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
   run(context) {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
+    // Items named outright end any follow-up to an earlier price question.
+    delete context.conversation.vars.pricedProduct;
     const edit: CartEdit = understanding.edit ?? 'add';
+    // "gulanya 1 kg aja" about a product already in the cart corrects it rather than adding to it.
+    const onlyThat = understanding.edit === undefined && understanding.normalized.split(' ').includes('aja');
     const notes: ReplyMessage[] = [];
-    for (const item of understanding.items) notes.push(...applyItem(context, edit, item));
+    for (const item of understanding.items) {
+      const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
+      notes.push(...applyItem(context, onlyThat && inCart ? 'replace' : edit, item));
+    }
     notes.push(...queueClarifications(context, understanding.clarifications, edit));
     return notes;
   },
@@ -179,5 +195,51 @@ export const addBrowsedQuantity: PureAction<Record<string, never>> = {
     if (item) return applyItem(context, 'add', item);
     const choice = context.input.understanding.reply?.choice;
     return applyItem(context, 'add', { productId: product.id, unit: product.units[0].code, quantity: choice ?? 1 });
+  },
+};
+
+/** The one product a price question asked about, if only one ("telor sepapan brp?"). */
+export function pricedProduct(context: FlowContext): string | undefined {
+  const id = context.conversation.vars.pricedProduct;
+  return typeof id === 'string' && findProduct(context.facts, id) ? id : undefined;
+}
+
+/** True when the message is a bare quantity ("mau 2 papan") for the product just asked about. */
+export function answersPriceQuestion(context: FlowContext): boolean {
+  if (context.input.kind !== 'message') return false;
+  const productId = pricedProduct(context);
+  const { understanding } = context.input;
+  if (!productId || understanding.reply?.choice !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0) return false;
+  const product = findProduct(context.facts, productId)!;
+  return mentionsQuantity(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+}
+
+/** price.remember: keeps the product of a one-product price question for a follow-up quantity. */
+export const rememberPricedProduct: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message') return;
+    const { understanding } = context.input;
+    const ids = new Set([...understanding.items.map((item) => item.productId), ...understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))]);
+    if (ids.size === 1) context.conversation.vars.pricedProduct = [...ids][0];
+    else delete context.conversation.vars.pricedProduct;
+  },
+};
+
+/** price.addQuantity: "mau 2 papan" after "telor sepapan brp?" orders that product. */
+export const addPricedQuantity: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message') return;
+    const productId = pricedProduct(context);
+    delete context.conversation.vars.pricedProduct;
+    const product = productId ? findProduct(context.facts, productId) : undefined;
+    if (!product) return;
+    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+    const item = reread.items.find((candidate) => candidate.productId === product.id);
+    if (item) return applyItem(context, 'add', item);
+    return queueClarifications(context, reread.clarifications, 'add');
   },
 };

@@ -1,7 +1,9 @@
 import type { Guard } from '../engine/registry.js';
+import { DELIVERY_ADDRESS_WORDS, PLACED_ORDER_WORDS } from '../language/lexicon.js';
+import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
-import { pickCandidate, readPending } from './cart-actions.js';
+import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
 const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
@@ -11,9 +13,17 @@ export const guards: Record<string, Guard> = {
   isMember: ({ facts }) => facts.member !== undefined,
   namesProducts: ({ input }) => input.kind === 'message' && (input.understanding.items.length > 0 || input.understanding.clarifications.some((c) => c.kind !== 'unknown_product')),
   hasCart: ({ conversation }) => conversation.cart.length > 0,
-  hasOrderInProgress: (context) => context.conversation.cart.length > 0 || readPending(context).length > 0,
   hasPendingClarification: (context) => readPending(context).length > 0,
   hasLastAddress: ({ facts }) => Boolean(facts.contact.lastAddress),
+  answersPriceQuestion,
+  isCancelRequest: ({ input }) => input.kind === 'message' && input.understanding.intent === 'cancel',
+  // "batalkan pesanan yang tadi", "batal 1001" are about an order already placed, not the cart being built.
+  cancelsCartInProgress: (context) =>
+    (context.conversation.cart.length > 0 || readPending(context).length > 0) &&
+    !(context.input.kind === 'message' && context.input.understanding.normalized.split(' ').some((word) => PLACED_ORDER_WORDS.has(word) || /^\d{4,}$/.test(word))),
+  // A bare "no" is an answer, not a house number.
+  looksLikeAddress: ({ input }) =>
+    input.kind === 'message' && input.understanding.reply === undefined && input.understanding.normalized.split(' ').some((word) => DELIVERY_ADDRESS_WORDS.has(word)),
   pinRequired: ({ facts }) => facts.coop.settings.pinRequiredOn.includes(facts.channel),
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',
@@ -42,7 +52,10 @@ export const guards: Record<string, Guard> = {
     const product = findProduct(context.facts, String(context.conversation.vars.browseProduct ?? ''));
     if (!product) return false;
     if (context.input.understanding.reply?.choice !== undefined) return true;
-    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+    // "hmm" or "berapa harganya?" reads as the product with no quantity: not an answer.
+    const answer = `${product.name} ${context.input.text}`;
+    if (!mentionsQuantity(answer, context.facts.catalog.index)) return false;
+    const reread = understand(answer, context.facts.catalog.index);
     return reread.items.some((item) => item.productId === product.id);
   },
 };

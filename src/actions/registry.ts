@@ -1,5 +1,5 @@
 import type { FlowRegistry } from '../engine/registry.js';
-import { addBrowsedQuantity, applyUnderstanding, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
+import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, rememberPricedProduct, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
 import { copyEventVars, pickCategory, pickProduct, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage } from './member-effects.js';
@@ -17,6 +17,8 @@ export function createFlowRegistry(): FlowRegistry {
       'browse.pickCategory': pickCategory,
       'browse.pickProduct': pickProduct,
       'browse.addQuantity': addBrowsedQuantity,
+      'price.remember': rememberPricedProduct,
+      'price.addQuantity': addPricedQuantity,
       'vars.set': setVars,
       'vars.unset': unsetVars,
       'vars.fromEvent': copyEventVars,
@@ -44,6 +46,7 @@ export function createFlowRegistry(): FlowRegistry {
       'order:unknown_product',
       'order:clarify_skipped',
       'order:not_in_cart',
+      'order:zero_quantity',
       'order:amount_too_small',
       'order:rounded_down',
       'order:unit_not_sold',

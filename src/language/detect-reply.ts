@@ -36,6 +36,7 @@ export function detectReply(tokens: readonly Token[], words: readonly (string | 
   if (markersOnly && content.length <= 3) {
     let choice: number | undefined;
     if (lastEntry.token.kind === 'num') {
+      if (lastEntry.token.negative) return undefined;
       const v = lastEntry.token.value;
       if (Number.isInteger(v) && v >= 1 && v <= MAX_CHOICE && lastEntry.token.text.length <= 2) choice = v;
     } else if (lastEntry.word !== undefined) {

@@ -7,3 +7,4 @@ export { formatRupiah } from './format-rupiah.js';
 export { parseQuantity, type Quantity } from './parse-quantity.js';
 export { normalizeText } from './normalize-text.js';
 export { resolveUnit } from './units.js';
+export { mentionsQuantity } from './mentions-quantity.js';

@@ -147,6 +147,10 @@ export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 /** Words that only appear in addresses: a message with them and no product is an address, not an order. */
 export const STRICT_ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw blok kel kec kelurahan kecamatan desa dusun perum perumahan kav no');
 export const ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw no blok kel kec kelurahan kecamatan desa dusun kampung kp perum perumahan km kav rumah dekat samping depan belakang masjid kode pin hp wa');
+/** Words only an address has (street, house number, neighbourhood, landmark): a message with one answers "which address?". */
+export const DELIVERY_ADDRESS_WORDS = new Set([...ADDRESS_WORDS, ...wordSet('lorong nomor nomer komplek kompleks komp dsn sebelah seberang kavling')]);
+/** Words that point at an order already placed ("batalkan pesanan yang tadi"), not the cart being built. */
+export const PLACED_ORDER_WORDS = wordSet('tadi kemarin kemaren sebelumnya previous last earlier');
 
 export const EDIT_WORDS = new Map<string, 'add' | 'remove' | 'reduce' | 'replace'>([
   ['tambah', 'add'],

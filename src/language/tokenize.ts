@@ -12,6 +12,8 @@ export interface Token {
   fraction?: boolean;
   /** True when this token touches the previous one without a space ("5kg", "15rb"). */
   glued?: boolean;
+  /** True when a 'num' token was written with a leading minus ("-1"): never a menu choice. */
+  negative?: boolean;
 }
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
@@ -126,6 +128,8 @@ export function tokenize(text: string): Token[] {
       }
       const tok: Token = { kind: 'num', text: s.slice(i, j), value, glued };
       if (fraction) tok.fraction = true;
+      // A minus sign right before the number and not after another word or number ("2-3" is a range).
+      if (i > 0 && s[i - 1] === '-' && (i < 2 || s[i - 2] === ' ' || s[i - 2] === '\t' || s[i - 2] === '\n')) tok.negative = true;
       tokens.push(tok);
       glued = true;
       i = j;

@@ -73,6 +73,6 @@ function formatForChannel(text: string, channel: ChannelName): string {
   if (channel !== 'sms') return text;
   // SMS has no formatting: drop WhatsApp bold markers, then keep to the GSM-7 alphabet.
   const plain = toGsm7(text.replace(/\*([^*\n]+)\*/g, '$1').replace(/(^|[\s(])_([^_\n]+)_/g, '$1$2'));
-  // A dropped emoji must not leave a line starting with a space.
-  return plain.replace(/^ +/gm, '');
+  // A dropped emoji must not leave a line starting or ending with a space.
+  return plain.replace(/^ +| +$/gm, '');
 }

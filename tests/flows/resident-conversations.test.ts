@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { openChatHarness, type ChatHarness } from './chat-harness.js';
+
+// Conversations played the way residents write them, each from its own phone so no state leaks between tests.
+let chat: ChatHarness;
+beforeAll(async () => {
+  chat = await openChatHarness();
+});
+afterAll(async () => {
+  await chat?.close();
+});
+
+const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
+const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone }).lean())?.cart ?? [];
+const say = async (phone: string, text: string, channel?: 'sms') => (await chat.send(phone, text, channel ? { channel } : {})).join('\n---\n');
+
+describe('at the delivery address question', () => {
+  test('"batal" cancels the order instead of becoming the address', async () => {
+    const phone = '+6281233300001';
+    await say(phone, 'beras 2 kg');
+    expect(await say(phone, '2')).toContain('Ke alamat mana diantar?');
+    const reply = await say(phone, 'batal');
+    expect(reply).toContain('keranjang dikosongkan');
+    expect(reply).not.toContain('Bayar pakai apa?');
+    expect(await cartOf(phone)).toEqual([]);
+  });
+
+  test('"menu" and "cek saldo" are commands, not addresses', async () => {
+    const phone = '+6281233300002';
+    await say(phone, 'beras 2 kg');
+    await say(phone, 'antar');
+    expect(await say(phone, 'menu')).toContain('1. Pesan sembako');
+    await say(phone, 'beras 1 kg');
+    await say(phone, 'antar');
+    expect(await say(phone, 'cek saldo')).toContain('belum terdaftar sebagai anggota');
+  });
+
+  test('changing to pickup ("eh ambil aja deh") goes on to payment as a pickup', async () => {
+    const phone = '+6281233300003';
+    await say(phone, 'beras 2 kg');
+    await say(phone, '2');
+    expect(await say(phone, 'eh ambil aja deh')).toContain('Bayar pakai apa?');
+    const summary = await say(phone, '1');
+    expect(summary).toContain('Ongkir: Rp0');
+    expect(summary).toContain('Pengambilan: ambil di gerai (Gerai KDMP, Jl. Sultan Agung No. 10');
+    expect(summary).not.toContain('eh ambil aja deh');
+  });
+
+  test('"gak jadi diantar" goes back to pickup or delivery with the cart kept', async () => {
+    const phone = '+6281233300004';
+    await say(phone, 'beras 2 kg');
+    await say(phone, '2');
+    const reply = await say(phone, 'gak jadi diantar');
+    expect(reply).toContain('Beras Medium 2 kg = Rp27.000');
+    expect(reply).toContain('Diambil atau diantar?');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+  });
+
+  test('a street named after a product is an address, not an item', async () => {
+    const phone = '+6281233300005';
+    await say(phone, 'beras 2 kg');
+    await say(phone, '2');
+    expect(await say(phone, 'Jl. Gula Batu no 3, RT 02')).toContain('Bayar pakai apa?');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+    const summary = await say(phone, '1');
+    expect(summary).toContain('Pengambilan: diantar (Jl. Gula Batu no 3, RT 02)');
+    expect(summary).not.toContain('Gula Pasir');
+  });
+
+  test('items written at the address question still change the cart', async () => {
+    const phone = '+6281233300006';
+    await say(phone, 'beras 2 kg');
+    await say(phone, '2');
+    const reply = await say(phone, 'tambah telur 5 butir');
+    expect(reply).toContain('Telur Ayam Ras 5 butir = Rp10.000');
+    expect(reply).toContain('Diambil atau diantar?');
+  });
+
+  test('"tidak" to the remembered address asks for the new one instead of storing "tidak"', async () => {
+    const phone = '+6281233300007';
+    await say(phone, 'beras 2 kg');
+    await say(phone, '2');
+    await say(phone, 'Jl. Kenanga No. 5 RT 02');
+    await say(phone, '1');
+    await say(phone, 'ya');
+    await say(phone, 'gula 1 kg');
+    expect(await say(phone, '2')).toContain('Jl. Kenanga No. 5 RT 02');
+    expect(await say(phone, 'tidak')).toContain('Ke alamat mana diantar?');
+    await say(phone, 'Perum Griya Blok C2 no 14');
+    await say(phone, '1');
+    await say(phone, 'ya');
+    expect((await latestOrder(phone))!.fulfilment).toEqual({ method: 'delivery', address: 'Perum Griya Blok C2 no 14' });
+  });
+});
+
+test('choosing pickup after typing a delivery address shows and stores the shop, not the home address', async () => {
+  const phone = '+6281233300010';
+  await say(phone, 'beras 2 kg');
+  await say(phone, '2');
+  await say(phone, 'Jl Kenanga 5 RT 3');
+  await say(phone, '1');
+  expect(await say(phone, 'tidak')).toContain('Diambil atau diantar?');
+  await say(phone, '1');
+  const summary = await say(phone, '1');
+  expect(summary).toContain('Pengambilan: ambil di gerai (Gerai KDMP, Jl. Sultan Agung No. 10');
+  expect(summary).not.toContain('Kenanga');
+  await say(phone, 'ya');
+  expect((await latestOrder(phone))!.fulfilment).toEqual({ method: 'pickup' });
+});
+
+test('"gulanya 1 kg aja" corrects the sugar already in the cart instead of adding 1 kg', async () => {
+  const phone = '+6281233300011';
+  await say(phone, 'mau pesen gula 2kg sm telor 1 papan');
+  const reply = await say(phone, 'eh gulanya 1 kg aja');
+  expect(reply).toContain('Gula Pasir 1 kg = Rp17.500');
+  expect(reply).not.toContain('Gula Pasir 3 kg');
+  expect(reply).toContain('Subtotal: Rp74.500');
+  // A product not yet in the cart is simply added, and "tambah … aja" still adds.
+  expect(await say(phone, 'beras 2 kg aja')).toContain('Beras Medium 2 kg = Rp27.000');
+  expect(await say(phone, 'tambah gula 1 kg aja')).toContain('Gula Pasir 2 kg = Rp35.000');
+});
+
+test('"gak jadi" at the summary cancels the order instead of asking what to change', async () => {
+  const phone = '+6281233300012';
+  await say(phone, 'beras 2 kg');
+  await say(phone, '1');
+  expect(await say(phone, '1')).toContain('Ringkasan pesanan');
+  const reply = await say(phone, 'gak jadi');
+  expect(reply).toContain('keranjang dikosongkan');
+  expect(reply).not.toContain('Silakan ubah pesanan');
+  expect(await cartOf(phone)).toEqual([]);
+  // "tidak" still means "change it".
+  await say(phone, 'beras 2 kg');
+  await say(phone, '1');
+  await say(phone, '1');
+  expect(await say(phone, 'tidak')).toContain('Silakan ubah pesanan');
+  expect(await chat.models.Order.countDocuments({ phone })).toBe(0);
+});
+
+test('"-1" is not menu choice 1', async () => {
+  const phone = '+6281233300013';
+  await say(phone, 'menu');
+  expect(await say(phone, '1')).toContain('Pilih kategori');
+  const reply = await say(phone, '-1');
+  expect(reply).toContain('pilihannya belum ada');
+  expect(reply).not.toContain('Beras Medium');
+});
+
+test('SMS lines do not end in a space where an emoji was dropped', async () => {
+  const phone = '+6281233300014';
+  const reply = await say(phone, 'halo', 'sms');
+  expect(reply).toContain('Selamat datang di KDMP Kelurahan Way Halim Permai\n');
+  expect(reply).not.toMatch(/ $/m);
+});
+
+describe('at the "how much?" question after browsing', () => {
+  const browseToBerasPremium = async (phone: string) => {
+    await say(phone, 'menu');
+    await say(phone, '1');
+    await say(phone, '1');
+    expect(await say(phone, '2')).toContain('Berapa *Beras Premium*?');
+  };
+
+  test('an answer with no quantity is asked again instead of adding 1 kg', async () => {
+    const phone = '+6281233300020';
+    await browseToBerasPremium(phone);
+    expect(await say(phone, 'hmm')).toContain('Berapa *Beras Premium*?');
+    // A price question gets the product's price with the same question, not the category list.
+    const price = await say(phone, 'berapa harganya?');
+    expect(price).toContain('Berapa *Beras Premium*? (Rp14.900/kg)');
+    expect(price).not.toContain('Beras Premium 1 kg');
+    expect(await cartOf(phone)).toEqual([]);
+    expect(await say(phone, 'hmm')).toContain('Berapa *Beras Premium*?');
+    expect(await say(phone, 'dua kilo')).toContain('Beras Premium 2 kg = Rp29.800');
+  });
+
+  test('"kembali" goes back to the product list', async () => {
+    const phone = '+6281233300021';
+    await browseToBerasPremium(phone);
+    const reply = await say(phone, 'kembali');
+    expect(reply).toContain('1. Beras Medium');
+    expect(await cartOf(phone)).toEqual([]);
+    expect(await say(phone, '3')).toContain('Berapa *Beras SPHP 5 kg*?');
+    expect(await say(phone, '1')).toContain('Beras SPHP 5 kg 1 karung = Rp62.500');
+  });
+
+  test('switching language is not an answer', async () => {
+    const phone = '+6281233300022';
+    await browseToBerasPremium(phone);
+    expect(await say(phone, 'english')).toContain('continue in English');
+    expect(await cartOf(phone)).toEqual([]);
+  });
+});
+
+test('"english" while the bot asks which bawang switches and asks again, keeping the question', async () => {
+  const phone = '+6281233300023';
+  await say(phone, 'pesan bawang 2 ons');
+  const reply = await say(phone, 'english');
+  expect(reply).toContain('continue in English');
+  expect(reply).toContain('Which one do you mean by "bawang"?');
+  expect(reply).not.toContain('tidak saya masukkan');
+  expect(await say(phone, '1')).toContain('Bawang Merah 2 ons = Rp8.000');
+});
+
+test('a member who answers the payment question wrongly is reminded of the savings option too', async () => {
+  const phone = '+6281200000001';
+  await say(phone, 'beras 5 kg');
+  await say(phone, '1');
+  expect(await say(phone, '9')).toContain('4 potong simpanan');
+  await say(phone, 'batal');
+  await say(BUDI_LIKE, 'beras 5 kg');
+  await say(BUDI_LIKE, '1');
+  expect(await say(BUDI_LIKE, '9')).not.toContain('simpanan');
+});
+const BUDI_LIKE = '+6281233300024';
+
+test('"beras 0 kg" adds no Rp0 line; "ganti gula 0 kg" takes the sugar out', async () => {
+  const phone = '+6281233300025';
+  const reply = await say(phone, 'beras 0 kg');
+  expect(reply).toContain('Jumlah Beras Medium belum ada');
+  expect(reply).not.toContain('= Rp0');
+  expect(await cartOf(phone)).toEqual([]);
+  await say(phone, 'beras 2 kg sama gula 1 kg');
+  const after = await say(phone, 'ganti gula 0 kg');
+  expect(after).not.toContain('Gula Pasir');
+  expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+});
+
+test('"batalkan pesanan yang tadi" while building a new cart cancels the placed order, not just the cart', async () => {
+  const phone = '+6281233300026';
+  await say(phone, 'beras 2 kg');
+  await say(phone, '1');
+  await say(phone, '1');
+  await say(phone, 'ya');
+  const placed = (await latestOrder(phone))!;
+  await say(phone, 'pesan gula 1 kg');
+  const reply = await say(phone, 'batalkan pesanan yang tadi');
+  expect(reply).toContain(`Batalkan pesanan *#${placed.number}*`);
+  expect(reply).not.toContain('keranjang dikosongkan');
+  expect(await say(phone, 'ya')).toContain(`Pesanan *#${placed.number}* sudah dibatalkan`);
+  expect((await latestOrder(phone))!.status).toBe('cancelled');
+  // A plain "batal" still empties the cart being built.
+  expect(await say(phone, 'batal')).toContain('keranjang dikosongkan');
+});
+
+test('a quantity right after asking one product\'s price orders that product', async () => {
+  const phone = '+6281233300027';
+  expect(await say(phone, 'telor sepapan brp?')).toContain('Rp57.000/papan');
+  const reply = await say(phone, 'mau 2 papan');
+  expect(reply).toContain('Telur Ayam Ras 2 papan = Rp114.000');
+  expect(reply).not.toContain('belum paham');
+  // Asked in the middle of the order, the answer joins the cart.
+  await say(phone, 'minyak goreng ada?');
+  const more = await say(phone, 'yg 2 liter aja');
+  expect(more).toContain('Minyak Goreng MinyaKita 2 liter = Rp31.400');
+  expect(more).toContain('Subtotal: Rp145.400');
+  // Two products asked about: a bare quantity is not guessed.
+  await say(phone, 'bawang brp?');
+  await say(phone, '1 ons');
+  expect(await cartOf(phone)).toEqual([
+    { productId: 'TELUR', unit: 'papan', quantity: 2 },
+    { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },
+  ]);
+});
+
+test('"bantuan" and "gmn cara order?" get the how-to, "menu" the numbered menu', async () => {
+  const phone = '+6281233300028';
+  for (const text of ['bantuan', 'help', 'gmn cara order di sini']) {
+    const reply = await say(phone, text);
+    expect(reply).toContain('Cara pesan di KDMP Kelurahan Way Halim Permai');
+    expect(reply).not.toContain('Balas dengan angka');
+  }
+  expect(await say(phone, 'menu')).toContain('6. Bantuan');
+  expect(await say(phone, 'halo kak')).toContain('Balas dengan angka');
+});
+
+test('a number out of range at "which bawang?" asks again instead of dropping the item', async () => {
+  const phone = '+6281233300029';
+  await say(phone, 'bawang 2 ons');
+  for (const text of ['5', '0']) {
+    const reply = await say(phone, text);
+    expect(reply).toContain('pilihannya belum ada');
+    expect(reply).not.toContain('tidak saya masukkan');
+  }
+  expect(await say(phone, '2')).toContain('Bawang Putih 2 ons = Rp7.600');
+});
