@@ -4,6 +4,7 @@ import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
+import { answerPicks, fulfilmentOptions, paymentOptions } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
 const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
@@ -27,8 +28,6 @@ export const guards: Record<string, Guard> = {
   pinRequired: ({ facts }) => facts.coop.settings.pinRequiredOn.includes(facts.channel),
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',
-  deliveryEnabled: ({ facts }) => facts.coop.settings.delivery.enabled,
-  qrisEnabled: ({ facts }) => facts.coop.settings.qris.enabled,
   isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',
   paidByTransfer: ({ conversation }) => conversation.vars.payment === 'transfer',
   paidByQris: ({ conversation }) => conversation.vars.payment === 'qris',
@@ -38,6 +37,19 @@ export const guards: Record<string, Guard> = {
     if (!facts.member) return false;
     return facts.member.sukarelaRp >= priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp;
   },
+  // Pickup or delivery is only asked when the coop offers both; otherwise the one offered is used.
+  offersBothFulfilments: ({ facts }) => fulfilmentOptions(facts).length > 1,
+  onlyPickup: ({ facts }) => fulfilmentOptions(facts).join() === 'pickup',
+  onlyDelivery: ({ facts }) => fulfilmentOptions(facts).join() === 'delivery',
+  pickupEnabled: ({ facts }) => fulfilmentOptions(facts).includes('pickup'),
+  choosesPickup: (context) => answerPicks(context, fulfilmentOptions(context.facts), 'pickup'),
+  choosesDelivery: (context) => answerPicks(context, fulfilmentOptions(context.facts), 'delivery'),
+  // Payment answers: a digit by position in the offered list, a word only for an offered method.
+  choosesCod: (context) => answerPicks(context, paymentOptions(context.facts), 'cod'),
+  choosesTransfer: (context) => answerPicks(context, paymentOptions(context.facts), 'transfer'),
+  choosesQris: (context) => answerPicks(context, paymentOptions(context.facts), 'qris'),
+  choosesSimpanan: (context) => answerPicks(context, paymentOptions(context.facts), 'simpanan'),
+  choosesCoveredSimpanan: (context) => answerPicks(context, paymentOptions(context.facts), 'simpanan') && guards.canPayFromSavings(context),
   resolvesClarification: (context) => {
     const [first] = readPending(context);
     return first !== undefined && pickCandidate(context, first, context.facts) !== undefined;

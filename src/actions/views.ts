@@ -4,6 +4,7 @@ import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { unitPrices } from './unit-prices.js';
 import { readPending } from './cart-actions.js';
+import { fulfilmentOptions, paymentOptions } from './order-options.js';
 
 const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
 
@@ -21,11 +22,26 @@ export const views: Record<string, View> = {
     const totals = priceCart(conversation.cart, facts);
     return { lines: { list: cartLines(totals.lines) }, subtotal: { money: totals.subtotalRp } };
   },
-  fulfilment: ({ facts }) => ({ fee: { money: facts.coop.settings.delivery.feeRp }, pickupAddress: facts.coop.settings.pickup.address, lastAddress: facts.contact.lastAddress ?? '' }),
-  payment: ({ conversation, facts }) => ({
-    total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
-    sukarela: { money: facts.member?.sukarelaRp ?? 0 },
-  }),
+  fulfilment: ({ facts }) => {
+    const fee = { money: facts.coop.settings.delivery.feeRp };
+    return {
+      fee,
+      pickupAddress: facts.coop.settings.pickup.address,
+      lastAddress: facts.contact.lastAddress ?? '',
+      options: { list: fulfilmentOptions(facts).map((method, index) => ({ key: `order:fulfilment_option.${method}`, params: { n: index + 1, fee } })) },
+    };
+  },
+  // The menu (`options`, one line each) and the reminder (`choices`, inline) number the same offered list.
+  payment: ({ conversation, facts }) => {
+    const sukarela = { money: facts.member?.sukarelaRp ?? 0 };
+    const offered = paymentOptions(facts);
+    return {
+      total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
+      sukarela,
+      options: { list: offered.map((method, index) => ({ key: `order:payment_option.${method}`, params: { n: index + 1, sukarela } })) },
+      choices: { list: offered.map((method, index) => ({ key: `order:payment_choice.${method}`, params: { n: index + 1 } })), inline: true },
+    };
+  },
   summary: ({ conversation, facts }) => {
     const totals = priceCart(conversation.cart, facts, conversation.vars.fulfilment);
     const params: ReplyParams = {

@@ -1,0 +1,35 @@
+import type { FlowContext } from '../engine/transition-types.js';
+import type { Facts } from '../engine/facts.js';
+
+export type PaymentMethod = 'cod' | 'transfer' | 'qris' | 'simpanan';
+export type FulfilmentMethod = 'pickup' | 'delivery';
+
+/**
+ * The payment methods this coop and this resident can use, in menu order. The menu, the
+ * digit answers and the reminder all read this one list, so numbers never have gaps.
+ */
+export function paymentOptions(facts: Facts): PaymentMethod[] {
+  return [
+    'cod',
+    'transfer',
+    ...(facts.coop.settings.qris.enabled ? (['qris'] as const) : []),
+    ...(facts.member ? (['simpanan'] as const) : []),
+  ];
+}
+
+/** Pickup and delivery as the coop offers them; a coop that switched both off still hands over at the shop. */
+export function fulfilmentOptions(facts: Facts): FulfilmentMethod[] {
+  const { pickup, delivery } = facts.coop.settings;
+  const offered: FulfilmentMethod[] = [...(pickup.enabled ? (['pickup'] as const) : []), ...(delivery.enabled ? (['delivery'] as const) : [])];
+  return offered.length > 0 ? offered : ['pickup'];
+}
+
+/**
+ * True when the answer picks `option` from `offered`: a digit by its position in the list,
+ * otherwise (the flow matched the option's words) only when the option is offered at all.
+ */
+export function answerPicks<T extends string>(context: FlowContext, offered: readonly T[], option: T): boolean {
+  const choice = context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined;
+  if (choice !== undefined) return offered[choice - 1] === option;
+  return offered.includes(option);
+}
