@@ -2,7 +2,8 @@ import { ObjectId, type Document } from 'bson';
 import { encodeId } from '../collection.js';
 import { targetName, type CommandContext } from '../command-context.js';
 import { isPlainObject } from '../document-values.js';
-import { badValue, ErrorCode, toCommandError } from '../errors.js';
+import { badValue } from '../errors.js';
+import { runWriteBatch } from './write-batch.js';
 
 /** `_id` first, as MongoDB stores it; a missing `_id` gets a new ObjectId. */
 export function prepareInsertDocument(raw: Document): Document {
@@ -15,24 +16,12 @@ export function prepareInsertDocument(raw: Document): Document {
 
 export function runInsert(ctx: CommandContext, command: Document): Document {
   const name = targetName(command, 'insert');
-  const documents = command.documents;
-  if (!Array.isArray(documents) || documents.length === 0) throw badValue('Write batch sizes must be between 1 and 100000');
-  const ordered = command.ordered !== false;
   const collection = ctx.view.ensureCollection(ctx.db, name);
-  const writeErrors: Document[] = [];
   let n = 0;
-  for (let index = 0; index < documents.length; index++) {
-    try {
-      const doc = prepareInsertDocument(documents[index] as Document);
-      ctx.view.insert(collection, encodeId(doc._id), doc);
-      n++;
-    } catch (error) {
-      const failure = toCommandError(error);
-      // In a transaction a conflict fails the whole command so the driver can retry it.
-      if (failure.code === ErrorCode.WriteConflict) throw failure;
-      writeErrors.push(failure.toWriteError(index));
-      if (ordered) break;
-    }
-  }
+  const writeErrors = runWriteBatch(command.documents, command.ordered !== false, (raw) => {
+    const doc = prepareInsertDocument(raw);
+    ctx.view.insert(collection, encodeId(doc._id), doc);
+    n++;
+  });
   return writeErrors.length > 0 ? { n, writeErrors } : { n };
 }

@@ -3,8 +3,9 @@ import { rejectUnsupportedOptions } from './unsupported-commands.js';
 import { encodeId, type Collection } from '../collection.js';
 import { targetName, type CommandContext } from '../command-context.js';
 import { isPlainObject } from '../document-values.js';
-import { badValue, ErrorCode, MongoCommandError, toCommandError } from '../errors.js';
+import { badValue, ErrorCode, MongoCommandError } from '../errors.js';
 import { findDocuments } from '../find-documents.js';
+import { runWriteBatch } from './write-batch.js';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, rejectUnsupportedUpdateOptions, type UpdateSpec } from '../update-document.js';
 
 export interface UpdateStatementResult {
@@ -46,26 +47,15 @@ export function runUpdateStatement(ctx: CommandContext, name: string, statement:
 export function runUpdate(ctx: CommandContext, command: Document): Document {
   rejectUnsupportedOptions(command, ['let']);
   const name = targetName(command, 'update');
-  const statements = command.updates;
-  if (!Array.isArray(statements) || statements.length === 0) throw badValue('Write batch sizes must be between 1 and 100000');
-  const ordered = command.ordered !== false;
-  const writeErrors: Document[] = [];
   const upserted: Document[] = [];
   let n = 0;
   let nModified = 0;
-  for (let index = 0; index < statements.length; index++) {
-    try {
-      const result = runUpdateStatement(ctx, name, statements[index] as Document);
-      n += result.n;
-      nModified += result.nModified;
-      if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
-    } catch (error) {
-      const failure = toCommandError(error);
-      if (failure.code === ErrorCode.WriteConflict) throw failure;
-      writeErrors.push(failure.toWriteError(index));
-      if (ordered) break;
-    }
-  }
+  const writeErrors = runWriteBatch(command.updates, command.ordered !== false, (statement, index) => {
+    const result = runUpdateStatement(ctx, name, statement);
+    n += result.n;
+    nModified += result.nModified;
+    if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
+  });
   const reply: Document = { n, nModified };
   if (upserted.length > 0) reply.upserted = upserted;
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
