@@ -31,6 +31,8 @@ export interface ChatHarness {
   coopId: string;
   /** Sends one message and returns the replies; each call gets a fresh provider id unless given. */
   send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
+  /** The demo coop's stock of a product, in its stock unit. */
+  stockOf(productId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export async function openChatHarness(): Promise<ChatHarness> {
         text,
         receivedAt: clock.now(),
       });
+    },
+    async stockOf(productId) {
+      return (await models.Product.findOne({ coopId, productId }).lean())!.stock;
     },
     async close() {
       await connection.close();

@@ -10,12 +10,11 @@ afterAll(async () => {
   await chat?.close();
 });
 
-const stockOf = async (productId: string) => (await chat.models.Product.findOne({ coopId: chat.coopId, productId }).lean())!.stock;
 const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
 
 describe('order flow', () => {
   test('Budi orders beras and minyak, picks up, pays cash and gets an order number (done-when journey)', async () => {
-    const berasBefore = await stockOf('BERAS-MED');
+    const berasBefore = await chat.stockOf('BERAS-MED');
     const cart = await chat.send(BUDI, 'pesan beras 5 kg sama minyak 2 liter');
     expect(cart).toHaveLength(1);
     expect(cart[0]).toContain('Beras Medium 5 kg = Rp67.500');
@@ -52,7 +51,7 @@ describe('order flow', () => {
       { productId: 'MINYAKITA', name: 'Minyak Goreng MinyaKita', unit: 'liter', quantity: 2, unitPriceRp: 15_700, lineTotalRp: 31_400 },
     ]);
     expect(order!.history.map((change) => change.status)).toEqual(['new']);
-    expect(await stockOf('BERAS-MED')).toBe(berasBefore - 5);
+    expect(await chat.stockOf('BERAS-MED')).toBe(berasBefore - 5);
 
     // The cart is gone: the next "ya" places nothing.
     await chat.send(BUDI, 'ya');
@@ -218,12 +217,12 @@ describe('order flow', () => {
     const refused = (await chat.send(BUDI, 'ya')).join('\n');
     expect(refused).toContain('LPG 3 kg paling banyak 1 tabung per pesanan');
     const before = await chat.models.Order.countDocuments({ phone: BUDI });
-    const stockBefore = await stockOf('LPG-3KG');
+    const stockBefore = await chat.stockOf('LPG-3KG');
     await chat.send(BUDI, 'ganti gas 1 tabung aja');
     await chat.send(BUDI, 'ambil');
     await chat.send(BUDI, 'cod');
     expect((await chat.send(BUDI, 'ya')).join('\n')).toContain('kami terima');
-    expect(await stockOf('LPG-3KG')).toBe(stockBefore - 1);
+    expect(await chat.stockOf('LPG-3KG')).toBe(stockBefore - 1);
     await chat.send(BUDI, 'gas 1 tabung');
     await chat.send(BUDI, 'ambil');
     await chat.send(BUDI, 'cod');
@@ -239,7 +238,7 @@ describe('order flow', () => {
     await chat.send(BUDI, 'cod');
     const counterBefore = await chat.models.Counter.findById(`${chat.coopId}:order`).lean();
     expect((await chat.send(BUDI, 'ya')).join('\n')).toContain('stok Daging Ayam Ras tinggal 2 kg');
-    expect(await stockOf('AYAM')).toBe(2);
+    expect(await chat.stockOf('AYAM')).toBe(2);
     // The transaction rolled back: the order number was not used up.
     expect((await chat.models.Counter.findById(`${chat.coopId}:order`).lean())!.seq).toBe(counterBefore!.seq);
     await chat.send(BUDI, 'batal');

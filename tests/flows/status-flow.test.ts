@@ -10,7 +10,6 @@ afterAll(async () => {
   await chat?.close();
 });
 
-const stockOf = async (productId: string) => (await chat.models.Product.findOne({ coopId: chat.coopId, productId }).lean())!.stock;
 
 async function order(phone: string, text: string, payment = 'cod') {
   await chat.send(phone, text);
@@ -36,9 +35,9 @@ describe('order status and cancel flows', () => {
   });
 
   test('cancel before the coop confirms restores stock; "tidak" keeps the order', async () => {
-    const stockBefore = await stockOf('TERIGU');
+    const stockBefore = await chat.stockOf('TERIGU');
     const placed = await order(BUDI, 'terigu 3 kg');
-    expect(await stockOf('TERIGU')).toBe(stockBefore - 3);
+    expect(await chat.stockOf('TERIGU')).toBe(stockBefore - 3);
     expect((await chat.send(BUDI, 'batal')).join('\n')).toContain(`Batalkan pesanan *#${placed!.number}*`);
     expect((await chat.send(BUDI, 'tidak')).join('\n')).toContain('tidak dibatalkan');
     expect((await chat.models.Order.findById(placed!._id).lean())!.status).toBe('new');
@@ -48,7 +47,7 @@ describe('order status and cancel flows', () => {
     const cancelled = await chat.models.Order.findById(placed!._id).lean();
     expect(cancelled!.status).toBe('cancelled');
     expect(cancelled!.history.map((change) => change.status)).toEqual(['new', 'cancelled']);
-    expect(await stockOf('TERIGU')).toBe(stockBefore);
+    expect(await chat.stockOf('TERIGU')).toBe(stockBefore);
   });
 
   test('an order the coop has confirmed cannot be cancelled by chat', async () => {
