@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongoWorker } from '../src/db/embedded-worker.js';
+import { createInstanceRegistry } from '../src/db/instance-registry.js';
 import { ensureIndexes, getModels } from '../src/db/models/index.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { createChatService } from '../src/engine/chat-service.js';
@@ -43,7 +44,9 @@ await ensureIndexes(models);
 const { coopId } = await seedDemoData(models);
 // Enough stock that no order is refused: the bench measures the happy path.
 await models.Product.updateMany({ coopId }, { $set: { stock: 1e9 } });
-const chat = await createChatService({ models, logger: silentLogger });
+const instances = createInstanceRegistry(models, silentLogger);
+await instances.start();
+const chat = await createChatService({ models, logger: silentLogger, instances });
 
 let messageCounter = 0;
 const results: Awaited<ReturnType<typeof runRound>>[] = [];
@@ -66,7 +69,7 @@ async function runRound(round: number, residents: number) {
         for (const [step, template] of CONVERSATION.entries()) {
           const text = step === 1 ? ITEM_MESSAGES[resident % ITEM_MESSAGES.length] : template;
           const sent = performance.now();
-          const replies = await chat.handle({ channel: 'simulator', coopId, from: phone, providerMessageId: `bench-${messageCounter++}`, text, receivedAt: new Date() });
+          const { replies } = await chat.handle({ channel: 'whatsapp', provider: 'simulator', coopId, from: phone, providerMessageId: `bench-${messageCounter++}`, text, receivedAt: new Date() });
           latencies.push(performance.now() - sent);
           if (replies.length === 0) throw new Error(`no reply to "${text}" from resident ${resident}`);
         }
@@ -102,6 +105,7 @@ if (results.length > 1) {
   console.log(`throughput at ${largest.residents} vs ${smallest.residents} residents: ${(ratio * 100).toFixed(0)}%`);
 }
 
+await instances.stop();
 await connection.close();
 await server.close();
 await rm(dataDir, { recursive: true, force: true });

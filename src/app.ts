@@ -8,8 +8,10 @@ import type { Logger } from './logger.js';
 export interface AppDependencies {
   logger: Logger;
   databaseLane: DatabaseLane;
-  /** Extra routers mounted at the root, in order (admin API, simulator, webhooks). */
+  /** Extra routers mounted at the root, in order (admin API, simulator). */
   routers: Router[];
+  /** Provider webhooks: mounted before the JSON parser, since each reads (and signs over) its own raw body. */
+  webhookRouters?: Router[];
 }
 
 /** Builds the express application. Importing this module has no side effects. */
@@ -18,6 +20,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  for (const router of deps.webhookRouters ?? []) app.use(router);
   app.use(express.json({ limit: '64kb' }));
   app.use(createHealthRouter(deps.databaseLane));
   for (const router of deps.routers) app.use(router);

@@ -7,11 +7,15 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { createSimulatorRouter } from './channels/simulator/simulator-router.js';
 import { connectDatabase, type Database } from './db/connect.js';
+import { createInstanceRegistry, type InstanceRegistry } from './db/instance-registry.js';
+import { createJobLeases } from './db/job-leases.js';
 import { ensureIndexes, getModels, type Models } from './db/models/index.js';
+import { createOutboxStore, type OutboxStore } from './db/outbox-store.js';
 import { seedDemoData } from './demo/seed.js';
 import { createChatService, type ChatService } from './engine/chat-service.js';
 import { scheduleExpireCarts } from './jobs/expire-carts.js';
 import { createLogger, type Logger } from './logger.js';
+import { createChannels, type Channels } from './channels/create-channels.js';
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -22,6 +26,9 @@ export interface RunningService {
   database: Database;
   models: Models;
   chat: ChatService;
+  outbox: OutboxStore;
+  instances: InstanceRegistry;
+  channels: Channels;
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   stop(): Promise<void>;
@@ -48,21 +55,31 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   let models: Models;
   let chat: ChatService;
   let server: Server;
+  let instances: InstanceRegistry;
+  let channels: Channels;
+  const outbox = createOutboxStore(getModels(database.connection));
   try {
     models = getModels(database.connection);
     await ensureIndexes(models);
+    instances = createInstanceRegistry(models, logger);
+    await instances.start();
     const seed = await seedDemoData(models);
     if (seed.seeded) logger.info({ coopId: seed.coopId }, 'empty database: demo cooperative seeded');
-    chat = await createChatService({ models, logger });
-    const routers = [createAdminRouter({ models, adminToken: config.adminToken })];
+    // Channels first: the dispatcher wakes their delivery workers when it stores replies.
+    let handle: ChatService['handle'] = () => Promise.reject(new Error('the chat service is not ready'));
+    channels = createChannels({ config, models, outbox, owner: instances.id, logger, handle: (message) => handle(message) });
+    chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake });
+    handle = chat.handle;
+    const routers = [createAdminRouter({ models, outbox, adminToken: config.adminToken })];
     if (!config.isProduction) routers.push(createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug) }));
-    const app = createApp({ logger, databaseLane: database.lane, routers });
+    const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });
     server = await listen(app, config.port);
+    await channels.start();
   } catch (error) {
     await database.close();
     throw error;
   }
-  const jobs = [scheduleExpireCarts(chat, logger)];
+  const jobs = [scheduleExpireCarts(chat, createJobLeases(models, instances.id), logger)];
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, env: config.nodeEnv, startupMs: Math.round(process.uptime() * 1000) }, 'KDMP Chat is ready');
 
@@ -74,6 +91,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     database,
     models,
     chat,
+    outbox,
+    instances,
+    channels,
     port,
     stop() {
       stopping ??= (async () => {
@@ -82,6 +102,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         httpServer.closeIdleConnections();
         await closed;
         for (const job of jobs) await job.stop();
+        // Sends in flight finish; what is still pending stays in the outbox for the next start.
+        await channels.stop();
+        await instances.stop();
         await database.close();
         logger.info('stopped');
       })();

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { verifyMemberPin } from '../domain/members/verify-member-pin.js';
 import { readBalance } from '../domain/savings/read-balance.js';
-import type { EffectAction } from '../engine/registry.js';
+import type { Effect } from './effect-context.js';
 
 const noParams = z.strictObject({});
 
 /** member.checkPin: checks the PIN in the message; five misses lock for 30 minutes. */
-export const checkPin: EffectAction<Record<string, never>> = {
+export const checkPin: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
@@ -19,7 +19,7 @@ export const checkPin: EffectAction<Record<string, never>> = {
 };
 
 /** savings.load: balances and the latest ledger entries. */
-export const loadBalance: EffectAction<Record<string, never>> = {
+export const loadBalance: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
@@ -46,7 +46,7 @@ export const loadBalance: EffectAction<Record<string, never>> = {
 };
 
 /** contact.saveLanguage: remembers the conversation's language on the contact. */
-export const saveLanguage: EffectAction<Record<string, never>> = {
+export const saveLanguage: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {

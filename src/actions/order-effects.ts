@@ -2,8 +2,7 @@ import { z } from 'zod';
 import type { FulfilmentMethod, OrderDoc, PaymentMethod } from '../db/models/order.js';
 import { DomainRuleError } from '../domain/errors.js';
 import { cancelOrder } from '../domain/orders/cancel-order.js';
-import { placeOrder } from '../domain/orders/place-order.js';
-import type { EffectAction } from '../engine/registry.js';
+import type { Effect } from './effect-context.js';
 import type { ParamValue } from '../engine/reply-message.js';
 import type { EngineEvent } from '../engine/transition-types.js';
 import { priceCart } from './catalog-lookup.js';
@@ -24,14 +23,14 @@ function orderLine(order: OrderDoc) {
 }
 
 /** order.place: places the cart as an order (stock, limits and simpanan inside one transaction). */
-export const placeOrderEffect: EffectAction<Record<string, never>> = {
+export const placeOrderEffect: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
     const { vars, cart } = context.conversation;
     const payment = vars.payment as PaymentMethod;
     try {
-      const order = await placeOrder(context.models, {
+      const order = await context.orders.place({
         coopId: context.coop._id,
         phone: context.phone,
         channel: context.channel,
@@ -42,6 +41,7 @@ export const placeOrderEffect: EffectAction<Record<string, never>> = {
         payment,
         now: context.now,
         expectedTotalRp: priceCart(cart, context.facts, vars.fulfilment).totalRp,
+        sourceMessageKey: context.messageKey,
       });
       context.logger.info({ orderNumber: order.number, totalRp: order.totalRp }, 'order placed');
       return {
@@ -59,7 +59,7 @@ export const placeOrderEffect: EffectAction<Record<string, never>> = {
 };
 
 /** orders.loadRecent: the resident's last three orders. */
-export const loadRecentOrders: EffectAction<Record<string, never>> = {
+export const loadRecentOrders: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
@@ -70,7 +70,7 @@ export const loadRecentOrders: EffectAction<Record<string, never>> = {
 };
 
 /** order.findCancellable: the latest order, if the coop has not confirmed it yet. */
-export const findCancellableOrder: EffectAction<Record<string, never>> = {
+export const findCancellableOrder: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
@@ -82,13 +82,13 @@ export const findCancellableOrder: EffectAction<Record<string, never>> = {
 };
 
 /** order.cancel: cancels the order chosen earlier (vars.cancelNumber). */
-export const cancelOrderEffect: EffectAction<Record<string, never>> = {
+export const cancelOrderEffect: Effect<Record<string, never>> = {
   kind: 'effect',
   params: noParams,
   async run(context) {
     const number = Number(context.conversation.vars.cancelNumber);
     try {
-      const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident' });
+      const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident', sourceMessageKey: context.messageKey });
       return { name: 'order.cancelled', data: { number: order.number, refunded: order.payment.status === 'refunded' ? 1 : 0, total: { money: order.totalRp } } };
     } catch (error) {
       if (error instanceof DomainRuleError) return { name: 'order.cancel_refused', data: { number, reason: { t: `status:refused.${error.code}` } } };

@@ -1,4 +1,4 @@
-import type { FlowRegistry } from '../engine/registry.js';
+import type { ProductFlowRegistry } from './effect-context.js';
 import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, rememberPricedProduct, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
 import { copyEventVars, pickCategory, pickProduct, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
@@ -7,7 +7,7 @@ import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEf
 import { views } from './views.js';
 
 /** Everything the flow files may name. */
-export function createFlowRegistry(): FlowRegistry {
+export function createFlowRegistry(): ProductFlowRegistry {
   return {
     actions: {
       'cart.apply': applyUnderstanding,

@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import type { Models } from '../db/models/index.js';
+import type { OutboxStore } from '../db/outbox-store.js';
 import { createOrdersRouter } from './orders-router.js';
+import { createOutboxRouter } from './outbox-router.js';
 import { requireAdminToken } from './require-admin-token.js';
 
 /** Everything under /admin/api, behind the admin token. */
-export function createAdminRouter(deps: { models: Models; adminToken: string }): Router {
+export function createAdminRouter(deps: { models: Models; outbox: OutboxStore; adminToken: string }): Router {
   const router = Router();
-  router.use('/admin/api', requireAdminToken(deps.adminToken), createOrdersRouter(deps.models));
+  router.use('/admin/api', requireAdminToken(deps.adminToken), createOrdersRouter(deps.models), createOutboxRouter(deps.models, deps.outbox));
   return router;
 }

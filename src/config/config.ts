@@ -18,6 +18,8 @@ export interface Config {
   publicBaseUrl?: string;
   twilio?: { accountSid: string; authToken: string };
   whatsappEnabled: boolean;
+  /** Defaults for cooperatives' Android SMS gateways (each coop may set its own). */
+  smsGateway?: { baseUrl?: string; login?: string; password?: string; signingKey?: string };
   timeZone: string;
 }
 
@@ -76,6 +78,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN } : undefined,
     whatsappEnabled: env.WHATSAPP_ENABLED,
+    smsGateway:
+      env.SMS_GATEWAY_URL || env.SMS_GATEWAY_LOGIN || env.SMS_GATEWAY_PASSWORD || env.SMS_GATEWAY_SIGNING_KEY
+        ? { baseUrl: env.SMS_GATEWAY_URL, login: env.SMS_GATEWAY_LOGIN, password: env.SMS_GATEWAY_PASSWORD, signingKey: env.SMS_GATEWAY_SIGNING_KEY }
+        : undefined,
     timeZone: env.TZ,
   });
 }

@@ -18,6 +18,7 @@ export const demoCoop: CoopDoc = {
     // Made up for the demo; not a real account.
     bankAccount: { bank: 'BRI', accountNumber: '0123-01-000123-50-9', accountName: 'KDMP Kel. Way Halim Permai' },
     qris: { enabled: true, merchantName: 'KDMP WAY HALIM PERMAI' },
+    smsFallback: true,
     pinRequiredOn: ['sms'],
     householdLimits: [{ productId: 'LPG-3KG', maxPerOrder: 1, maxPerDay: 1 }],
   },

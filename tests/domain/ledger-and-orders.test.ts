@@ -5,7 +5,8 @@ import { seedDemoData } from '../../src/demo/seed.js';
 import { nextSequence } from '../../src/domain/counters/next-sequence.js';
 import { DomainRuleError } from '../../src/domain/errors.js';
 import { cancelOrder } from '../../src/domain/orders/cancel-order.js';
-import { placeOrder } from '../../src/domain/orders/place-order.js';
+import { createOrderPlacer, type OrderPlacer } from '../../src/domain/orders/place-order.js';
+import type { PlaceOrderInput } from '../../src/domain/orders/place-order-input.js';
 import { postSavingsEntry } from '../../src/domain/savings/post-savings-entry.js';
 import { deriveBalancesFromLedger, readBalance } from '../../src/domain/savings/read-balance.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -14,7 +15,10 @@ let database: TestDatabase;
 let connection: mongoose.Connection;
 let models: Models;
 let coopId: string;
+let placer: OrderPlacer;
 const now = new Date('2026-11-29T03:00:00.000Z');
+/** Orders go through one placer per process, as the service builds it. */
+const placeOrder = (_models: Models, input: PlaceOrderInput) => placer.place(input);
 
 beforeAll(async () => {
   database = await openTestDatabase('kdmp_domain');
@@ -22,6 +26,7 @@ beforeAll(async () => {
   models = getModels(connection);
   await ensureIndexes(models);
   ({ coopId } = await seedDemoData(models));
+  placer = createOrderPlacer(models);
 });
 afterAll(async () => {
   await connection?.close();
@@ -224,7 +229,7 @@ describe('staff helpers', () => {
 
   test('findCoopByNumber routes a business number to its coop', async () => {
     const { findCoopByNumber } = await import('../../src/domain/coops/find-coop-by-number.js');
-    expect((await findCoopByNumber(models, 'twilio-whatsapp', '+15005550006'))?._id).toBe(coopId);
+    expect((await findCoopByNumber(models, 'whatsapp', '+15005550006'))?._id).toBe(coopId);
     expect((await findCoopByNumber(models, 'sms', '+15005550006'))?._id).toBe(coopId);
     expect(await findCoopByNumber(models, 'whatsapp', '+620000')).toBeNull();
   });

@@ -19,7 +19,7 @@ export async function loadShippedFlows(): Promise<{ book: FlowBook; locales: Loc
 const catalog = { products: demoCatalog, index: createCatalog(demoCatalog) };
 
 /** Facts for the demo coop without a database. */
-export function demoFacts(overrides: Partial<Facts> = {}, channel: ChannelName = 'simulator'): Facts {
+export function demoFacts(overrides: Partial<Facts> = {}, channel: ChannelName = 'whatsapp'): Facts {
   return {
     now: new Date('2026-11-29T03:00:00.000Z'),
     channel,

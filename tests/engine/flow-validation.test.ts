@@ -103,7 +103,7 @@ describe('start-up refuses broken files', () => {
       await writeFile(join(dir, 'balance.yaml'), broken);
       const line = broken.slice(0, broken.indexOf('savings.laod')).split('\n').length;
       // Models are not touched before validation, so none are needed here.
-      await expect(createChatService({ models: {} as never, logger: silentLogger, flowsDir: dir })).rejects.toThrow(`${join(dir, 'balance.yaml')}:${line}: unknown action "savings.laod"`);
+      await expect(createChatService({ models: {} as never, instances: {} as never, logger: silentLogger, flowsDir: dir })).rejects.toThrow(`${join(dir, 'balance.yaml')}:${line}: unknown action "savings.laod"`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -40,7 +40,7 @@ describe('renderReplies', () => {
   });
 
   test('English uses a decimal point', () => {
-    const [text] = renderReplies([reply], { i18n: locales.i18n, language: 'en', channel: 'simulator', timeZone: 'Asia/Jakarta' });
+    const [text] = renderReplies([reply], { i18n: locales.i18n, language: 'en', channel: 'whatsapp', timeZone: 'Asia/Jakarta' });
     expect(text).toContain('Bawang Merah 0.25 kg = Rp10.000');
   });
 

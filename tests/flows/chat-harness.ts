@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { ChannelName } from '../../src/channels/types.js';
 import { seedDemoData } from '../../src/demo/seed.js';
+import { createInstanceRegistry, type InstanceRegistry } from '../../src/db/instance-registry.js';
 import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
 import { createChatService, type ChatService } from '../../src/engine/chat-service.js';
 import { silentLogger } from '../../src/logger.js';
@@ -27,9 +28,10 @@ export interface ChatHarness {
   connection: mongoose.Connection;
   models: Models;
   service: ChatService;
+  instances: InstanceRegistry;
   clock: FakeClock;
   coopId: string;
-  /** Sends one message and returns the replies; each call gets a fresh provider id unless given. */
+  /** Sends one message (WhatsApp unless told) through the simulator provider and returns the reply texts; each call gets a fresh provider id unless given. */
   send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
   /** The demo coop's stock of a product, in its stock unit. */
   stockOf(productId: string): Promise<number>;
@@ -46,29 +48,35 @@ export async function openChatHarness(): Promise<ChatHarness> {
   await ensureIndexes(models);
   const { coopId } = await seedDemoData(models);
   const clock = createFakeClock();
-  const service = await createChatService({ models, logger: silentLogger, clock: clock.now });
+  const instances = createInstanceRegistry(models, silentLogger, clock.now);
+  await instances.start();
+  const service = await createChatService({ models, logger: silentLogger, instances, clock: clock.now });
   return {
     database,
     connection,
     models,
     service,
+    instances,
     clock,
     coopId,
-    send(from, text, options = {}) {
+    async send(from, text, options = {}) {
       counter += 1;
-      return service.handle({
-        channel: options.channel ?? 'simulator',
+      const handled = await service.handle({
+        channel: options.channel ?? 'whatsapp',
+        provider: 'simulator',
         coopId,
         from,
         providerMessageId: options.id ?? `test-${process.pid}-${counter}`,
         text,
         receivedAt: clock.now(),
       });
+      return handled.replies.map((reply) => reply.text);
     },
     async stockOf(productId) {
       return (await models.Product.findOne({ coopId, productId }).lean())!.stock;
     },
     async close() {
+      await instances.stop();
       await connection.close();
       await database.cleanup();
     },

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createChatService } from '../../src/engine/chat-service.js';
 import { SessionConflictError } from '../../src/domain/errors.js';
-import { readSession } from '../../src/engine/session-store.js';
-import { createSessionWriter } from '../../src/engine/session-writer.js';
+import { Types } from 'mongoose';
+import { createInstanceRegistry } from '../../src/db/instance-registry.js';
+import { readSession } from '../../src/db/session-store.js';
+import { createTurnWriter } from '../../src/db/turn-writer.js';
 import { runExpireCarts } from '../../src/jobs/expire-carts.js';
-import { waitFor } from '../helpers/database.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Models } from '../../src/db/models/index.js';
 import { BUDI, SITI, openChatHarness, type ChatHarness } from './chat-harness.js';
@@ -38,7 +39,7 @@ function withLoadBarrier(models: Models, parties: number): Models & { loads(): n
   return { ...models, Session, loads: () => arrived };
 }
 
-const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone, channel: 'simulator' }).lean())?.cart ?? [];
+const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone, channel: 'whatsapp' }).lean())?.cart ?? [];
 
 describe('dispatcher', () => {
   test('two concurrent messages from one phone are processed one after the other; no cart line is lost', async () => {
@@ -59,16 +60,18 @@ describe('dispatcher', () => {
     await chat.send(SITI, 'telur 1 butir');
     // Both "processes" load the session before either saves: a real race, made deterministic.
     const models = withLoadBarrier(chat.models, 2);
-    const processA = await createChatService({ models, logger: silentLogger, clock: chat.clock.now });
-    const processB = await createChatService({ models, logger: silentLogger, clock: chat.clock.now });
+    const otherInstance = createInstanceRegistry(chat.models, silentLogger, chat.clock.now);
+    const processA = await createChatService({ models, logger: silentLogger, instances: chat.instances, clock: chat.clock.now });
+    const processB = await createChatService({ models, logger: silentLogger, instances: otherInstance, clock: chat.clock.now });
     const send = (service: typeof processA, id: string, text: string) =>
-      service.handle({ channel: 'simulator', coopId: chat.coopId, from: SITI, providerMessageId: id, text, receivedAt: chat.clock.now() });
+      service.handle({ channel: 'whatsapp', provider: 'simulator', coopId: chat.coopId, from: SITI, providerMessageId: id, text, receivedAt: chat.clock.now() });
     const [a, b] = await Promise.all([send(processA, 'proc-a', 'kecap 1 botol'), send(processB, 'proc-b', 'garam 1 bungkus')]);
-    expect(a.length + b.length).toBeGreaterThan(0);
+    expect(a.replies.length).toBeGreaterThan(0);
+    expect(b.replies.length).toBeGreaterThan(0);
     const productIds = (await cartOf(SITI)).map((line) => line.productId).sort();
     expect(productIds).toEqual(['GARAM', 'KECAP', 'TELUR']);
     expect(models.loads()).toBeGreaterThanOrEqual(3);
-    const session = await chat.models.Session.findOne({ phone: SITI, channel: 'simulator' }).lean();
+    const session = await chat.models.Session.findOne({ phone: SITI, channel: 'whatsapp' }).lean();
     expect(session!.version).toBe(3);
     await chat.send(SITI, 'batal');
   });
@@ -89,18 +92,26 @@ describe('dispatcher', () => {
     for (const order of orders) expect(confirmed[phones.indexOf(order.phone)].join('\n')).toContain(`#${order.number}`);
   });
 
-  test('a batch of session saves refuses only the stale one', async () => {
-    const writer = createSessionWriter(chat.models);
+  test('a batch of turns refuses only the one whose session is stale, and stores nothing of it', async () => {
+    const writer = createTurnWriter(chat.models);
     await chat.send(SITI, 'kecap 1 botol');
     await chat.send(BUDI, 'kecap 1 botol');
-    const load = async (phone: string) => readSession(await chat.models.Session.findOne({ phone, channel: 'simulator' }).lean(), chat.clock.now(), silentLogger);
+    const load = async (phone: string) => readSession(await chat.models.Session.findOne({ phone, channel: 'whatsapp' }).lean(), chat.clock.now(), silentLogger);
     const [siti, budi] = [await load(SITI), await load(BUDI)];
     const stale = { ...budi, stored: { ...budi.stored!, version: budi.stored!.version - 1 } };
     const save = (phone: string, loaded: typeof siti, id: string) =>
-      writer.save({ key: { coopId: chat.coopId, phone, channel: 'simulator' }, loaded, conversation: { ...loaded.conversation!, cart: [] }, now: chat.clock.now(), messageId: id });
+      writer.commit({
+        claimId: new Types.ObjectId(),
+        outcome: 'processed',
+        session: { key: { coopId: chat.coopId, phone, channel: 'whatsapp' }, loaded, conversation: { ...loaded.conversation!, cart: [] }, messageId: id },
+        replies: [{ coopId: chat.coopId, channel: 'whatsapp', provider: 'baileys', to: phone, text: `reply ${id}`, status: 'pending', nextAttemptAt: chat.clock.now() }],
+        now: chat.clock.now(),
+      });
     const results = await Promise.allSettled([save(SITI, siti, 'batch-save-1'), save(BUDI, stale, 'batch-save-2')]);
     expect(results[0].status).toBe('fulfilled');
     expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.any(SessionConflictError) });
+    expect(await chat.models.OutboxItem.countDocuments({ text: 'reply batch-save-1' })).toBe(1);
+    expect(await chat.models.OutboxItem.countDocuments({ text: 'reply batch-save-2' })).toBe(0);
     expect(await cartOf(SITI)).toEqual([]);
     expect(await cartOf(BUDI)).toEqual([{ productId: 'KECAP', unit: 'botol', quantity: 1 }]);
     await chat.send(BUDI, 'batal');
@@ -117,8 +128,9 @@ describe('dispatcher', () => {
     expect(both.filter((replies) => replies.length === 0)).toHaveLength(1);
     expect((await cartOf(BUDI)).find((line) => line.productId === 'GULA')).toEqual({ productId: 'GULA', unit: 'kg', quantity: 1 });
     expect(await chat.models.InboundMessage.countDocuments({ providerMessageId: { $in: ['wamid.DUPLICATE-1', 'wamid.DUPLICATE-2'] } })).toBe(2);
-    // The same id on another channel is another message.
-    expect((await chat.send(BUDI, 'halo', { id: 'wamid.DUPLICATE-1', channel: 'whatsapp' })).length).toBeGreaterThan(0);
+    // The same id on another channel, or from another sender, is another message.
+    expect((await chat.send(BUDI, 'halo', { id: 'wamid.DUPLICATE-1', channel: 'sms' })).length).toBeGreaterThan(0);
+    expect((await chat.send(SITI, 'halo', { id: 'wamid.DUPLICATE-1' })).length).toBeGreaterThan(0);
     await chat.send(BUDI, 'batal');
   });
 
@@ -139,7 +151,7 @@ describe('dispatcher', () => {
     expect(await runExpireCarts(chat.service, silentLogger)).toBe(0);
     chat.clock.advance(2000);
     expect(await runExpireCarts(chat.service, silentLogger)).toBeGreaterThanOrEqual(1);
-    expect(await chat.models.Session.countDocuments({ phone: BUDI, channel: 'simulator' })).toBe(0);
+    expect(await chat.models.Session.countDocuments({ phone: BUDI, channel: 'whatsapp' })).toBe(0);
     // "1" meant "cash" in the lapsed conversation; now it means nothing.
     const reply = (await chat.send(BUDI, '1')).join('\n');
     expect(reply).toContain('belum paham');
@@ -155,9 +167,11 @@ describe('dispatcher', () => {
   });
 
   test('a resident always gets a polite reply when something throws, and the failure is recorded', async () => {
-    const replies = await chat.service.handle({ channel: 'whatsapp', coopId: 'no-such-coop', from: BUDI, providerMessageId: 'wamid.BROKEN', text: 'halo', receivedAt: chat.clock.now() });
-    expect(replies).toEqual(['Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi ya. 🙏']);
+    const handled = await chat.service.handle({ channel: 'whatsapp', provider: 'baileys', coopId: 'no-such-coop', from: BUDI, providerMessageId: 'wamid.BROKEN', text: 'halo', receivedAt: chat.clock.now() });
+    expect(handled.replies.map((reply) => reply.text)).toEqual(['Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi ya. 🙏']);
     expect((await chat.models.InboundMessage.findOne({ providerMessageId: 'wamid.BROKEN' }).lean())!.status).toBe('failed');
+    // The apology is in the outbox for the worker to send, like any reply.
+    expect(await chat.models.OutboxItem.findById(handled.replies[0].outboxId).lean()).toMatchObject({ status: 'pending', provider: 'baileys', to: BUDI });
   });
 
   test('a price change between summary and "ya" places nothing and shows the new price; the catalogue refreshes', async () => {
@@ -194,30 +208,32 @@ describe('dispatcher', () => {
     await chat.send(BUDI, 'batal', { channel: 'sms' });
   });
 
-  // Last: it moves the clock past the claim timeout.
-  test('a redelivery whose claim was never finished is processed after a minute; a finished one never is', async () => {
-    // A run that claimed the message and died before saving the conversation.
-    await chat.models.InboundMessage.create({ coopId: chat.coopId, channel: 'simulator', providerMessageId: 'wamid.ABANDONED', from: BUDI, receivedAt: chat.clock.now(), claimedAt: chat.clock.now() });
-    expect(await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).toEqual([]);
+  test('a redelivery is processed again only when the instance holding its unfinished claim is gone', async () => {
+    const claim = (id: string, owner: string) =>
+      chat.models.InboundMessage.create({ coopId: chat.coopId, channel: 'whatsapp', provider: 'simulator', providerMessageId: id, from: BUDI, receivedAt: chat.clock.now(), owner, claimedAt: chat.clock.now() });
+    // Claimed by a live instance (another process working on it right now): not touched.
+    const otherInstance = createInstanceRegistry(chat.models, silentLogger, chat.clock.now);
+    await otherInstance.start();
+    await claim('wamid.IN-FLIGHT', otherInstance.id);
+    expect(await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.IN-FLIGHT' })).toEqual([]);
     expect(await cartOf(BUDI)).toEqual([]);
-    chat.clock.advance(61_000);
+    await otherInstance.stop();
+
+    // Claimed by an instance that died mid-message: the redelivery is processed at once, once.
+    await claim('wamid.ABANDONED', 'gone-host:4242:deadbeef');
     expect((await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).join('\n')).toContain('Telur');
     expect(await cartOf(BUDI)).toEqual([{ productId: 'TELUR', unit: 'butir', quantity: 1 }]);
-    chat.clock.advance(61_000);
     expect(await chat.send(BUDI, 'telur 1 butir', { id: 'wamid.ABANDONED' })).toEqual([]);
+    expect((await chat.models.InboundMessage.findOne({ providerMessageId: 'wamid.ABANDONED' }).lean())).toMatchObject({ status: 'processed', owner: chat.instances.id });
 
-    // A message that was handled, but whose 'processed' mark was lost in a crash: the session remembers it.
+    // A handled message is closed in the same write as its conversation: never processed again.
     await chat.send(BUDI, 'gula 1 kg', { id: 'wamid.FINISHED' });
-    const statusOf = async (id: string) => (await chat.models.InboundMessage.findOne({ providerMessageId: id }).lean())!.status;
-    await waitFor(async () => (await statusOf('wamid.FINISHED')) === 'processed');
-    await chat.models.InboundMessage.updateOne({ providerMessageId: 'wamid.FINISHED' }, { $set: { status: 'received' } });
-    chat.clock.advance(61_000);
+    expect((await chat.models.InboundMessage.findOne({ providerMessageId: 'wamid.FINISHED' }).lean())!.status).toBe('processed');
     expect(await chat.send(BUDI, 'gula 1 kg', { id: 'wamid.FINISHED' })).toEqual([]);
     expect(await cartOf(BUDI)).toEqual([
       { productId: 'TELUR', unit: 'butir', quantity: 1 },
       { productId: 'GULA', unit: 'kg', quantity: 1 },
     ]);
-    expect(await statusOf('wamid.FINISHED')).toBe('processed');
     await chat.send(BUDI, 'batal');
   });
 });

@@ -43,7 +43,7 @@ describe('order flow', () => {
     expect(order!.deliveryFeeRp).toBe(0);
     expect(order!.totalRp).toBe(98_900);
     expect(order!.status).toBe('new');
-    expect(order!.channel).toBe('simulator');
+    expect(order!.channel).toBe('whatsapp');
     expect(order!.fulfilment.method).toBe('pickup');
     expect(order!.payment).toMatchObject({ method: 'cod', status: 'pending' });
     expect(order!.items).toEqual([

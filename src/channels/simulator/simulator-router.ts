@@ -4,26 +4,28 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { parseInput } from '../../http/parse-input.js';
 import { normalizePhone } from '../phone.js';
-import type { InboundMessage } from '../types.js';
+import { CHANNEL_NAMES, type MessageHandler } from '../types.js';
 
 export interface SimulatorDependencies {
-  handle(message: InboundMessage): Promise<string[]>;
+  handle: MessageHandler;
   /** The cooperative a simulator message goes to: by slug, or the default one. */
   resolveCoopId(slug: string | undefined): Promise<string | undefined>;
   clock?: () => Date;
 }
 
-const messageBody = z.object({
+const messageBody = z.strictObject({
   from: z.string().min(1),
   text: z.string().max(4096),
   coop: z.string().max(100).optional(),
+  /** How the replies are rendered: WhatsApp (default) or SMS (GSM-7, PIN for balances). */
+  channel: z.enum(CHANNEL_NAMES as ['whatsapp', 'sms']).default('whatsapp'),
   /** Lets a caller replay a delivery to see deduplication; generated when absent. */
   id: z.string().min(1).max(200).optional(),
 });
 
 /**
- * POST /api/simulator/messages {from, text} -> {replies}: the chat engine without a
- * phone, for development and demos. Not mounted in production.
+ * POST /api/simulator/messages {from, text, channel?} -> {replies}: the chat engine without
+ * a phone, for development and demos. Not mounted in production.
  */
 export function createSimulatorRouter(deps: SimulatorDependencies): Router {
   const router = Router();
@@ -33,15 +35,16 @@ export function createSimulatorRouter(deps: SimulatorDependencies): Router {
     if (!from) throw new HttpError(400, 'invalid_phone', 'from must be a phone number such as +6281200000002');
     const coopId = await deps.resolveCoopId(body.coop);
     if (!coopId) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
-    const replies = await deps.handle({
-      channel: 'simulator',
+    const handled = await deps.handle({
+      channel: body.channel,
+      provider: 'simulator',
       coopId,
       from,
       providerMessageId: body.id ?? randomUUID(),
       text: body.text,
       receivedAt: (deps.clock ?? (() => new Date()))(),
     });
-    res.json({ replies });
+    res.json({ replies: handled.replies.map((reply) => reply.text), duplicate: !handled.processed });
   });
   return router;
 }

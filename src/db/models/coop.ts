@@ -16,6 +16,8 @@ export interface CoopSettings {
   openingHours: { days: string; open: string; close: string };
   bankAccount: { bank: string; accountNumber: string; accountName: string };
   qris: { enabled: boolean; merchantName: string };
+  /** A WhatsApp message refused outside the 24-hour window goes out again by SMS. */
+  smsFallback: boolean;
   /** Channels on which a balance check asks for the member's PIN. */
   pinRequiredOn: ChannelName[];
   householdLimits: HouseholdLimit[];
@@ -32,6 +34,8 @@ export interface CoopDoc {
   numbers: { whatsapp: string[]; sms: string[] };
   staff: { name: string; phone: string; role: string }[];
   settings: CoopSettings;
+  /** This coop's Android SMS gateway (the phone with its local SIM); unset fields fall back to the SMS_GATEWAY_* defaults. */
+  smsGateway?: { baseUrl?: string; login?: string; password?: string; signingKey?: string };
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -55,12 +59,14 @@ export const coopSchema = new Schema<CoopDoc>(
       openingHours: { days: String, open: String, close: String },
       bankAccount: { bank: String, accountNumber: String, accountName: String },
       qris: { enabled: { type: Boolean, default: true }, merchantName: String },
+      smsFallback: { type: Boolean, default: true },
       pinRequiredOn: { type: [{ type: String, enum: CHANNEL_NAMES }], default: ['sms'] },
       householdLimits: {
         type: [{ _id: false, productId: String, maxPerOrder: Number, maxPerDay: Number }],
         default: [],
       },
     },
+    smsGateway: { baseUrl: String, login: String, password: String, signingKey: String },
   },
   { timestamps: true, collection: 'coops' },
 );

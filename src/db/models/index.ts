@@ -4,8 +4,11 @@ import { contactSchema, type ContactDoc } from './contact.js';
 import { coopSchema, type CoopDoc } from './coop.js';
 import { counterSchema, type CounterDoc } from './counter.js';
 import { inboundMessageSchema, type InboundMessageDoc } from './inbound-message.js';
+import { instanceSchema, type InstanceDoc } from './instance.js';
+import { jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { memberSchema, type MemberDoc } from './member.js';
 import { orderSchema, type OrderDoc } from './order.js';
+import { outboxItemSchema, type OutboxItemDoc } from './outbox-item.js';
 import { productSchema, type ProductDoc } from './product.js';
 import { savingsEntrySchema, type SavingsEntryDoc } from './savings-entry.js';
 import { sessionSchema, type SessionDoc } from './session.js';
@@ -14,8 +17,11 @@ export type * from './contact.js';
 export type * from './coop.js';
 export type * from './counter.js';
 export type * from './inbound-message.js';
+export type * from './instance.js';
+export type * from './job-lease.js';
 export type * from './member.js';
 export type * from './order.js';
+export type * from './outbox-item.js';
 export type * from './product.js';
 export type * from './savings-entry.js';
 export type * from './session.js';
@@ -31,6 +37,9 @@ export interface Models {
   Order: Model<OrderDoc>;
   Counter: Model<CounterDoc>;
   InboundMessage: Model<InboundMessageDoc>;
+  OutboxItem: Model<OutboxItemDoc>;
+  Instance: Model<InstanceDoc>;
+  JobLease: Model<JobLeaseDoc>;
 }
 
 const registered = new WeakMap<mongoose.Connection, Models>();
@@ -50,6 +59,9 @@ export function getModels(connection: mongoose.Connection): Models {
     Order: connection.model<OrderDoc>('Order', orderSchema),
     Counter: connection.model<CounterDoc>('Counter', counterSchema),
     InboundMessage: connection.model<InboundMessageDoc>('InboundMessage', inboundMessageSchema),
+    OutboxItem: connection.model<OutboxItemDoc>('OutboxItem', outboxItemSchema),
+    Instance: connection.model<InstanceDoc>('Instance', instanceSchema),
+    JobLease: connection.model<JobLeaseDoc>('JobLease', jobLeaseSchema),
   };
   registered.set(connection, models);
   return models;
@@ -57,7 +69,7 @@ export function getModels(connection: mongoose.Connection): Models {
 
 /** Creates the indexes the code relies on (unique keys, dedupe). Safe to run at every start. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage];
+  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage, models.OutboxItem, models.Instance, models.JobLease];
   for (const model of all) {
     await model.createCollection().catch((error: unknown) => {
       // 48 NamespaceExists: the collection is already there.

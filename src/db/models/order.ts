@@ -22,6 +22,8 @@ export interface OrderStatusChange {
   at: Date;
   by: string;
   note?: string;
+  /** The message that made the change, so a redelivery recognises it as done. */
+  sourceMessageKey?: string;
 }
 
 export interface OrderDoc {
@@ -41,6 +43,8 @@ export interface OrderDoc {
   status: OrderStatus;
   history: OrderStatusChange[];
   channel: ChannelName;
+  /** The message that placed it (see inbound-log.ts messageKey): a redelivery finds this order instead of placing another. */
+  sourceMessageKey?: string;
   placedAt: Date;
   createdAt?: Date;
   updatedAt?: Date;
@@ -80,10 +84,11 @@ export const orderSchema = new Schema<OrderDoc>(
     },
     status: { type: String, enum: ORDER_STATUSES, default: 'new' },
     history: {
-      type: [{ _id: false, status: { type: String, enum: ORDER_STATUSES }, at: Date, by: String, note: String }],
+      type: [{ _id: false, status: { type: String, enum: ORDER_STATUSES }, at: Date, by: String, note: String, sourceMessageKey: String }],
       default: [],
     },
     channel: { type: String, enum: CHANNEL_NAMES, required: true },
+    sourceMessageKey: String,
     placedAt: { type: Date, required: true },
   },
   { timestamps: true, collection: 'orders' },
@@ -91,3 +96,4 @@ export const orderSchema = new Schema<OrderDoc>(
 orderSchema.index({ coopId: 1, number: 1 }, { unique: true });
 orderSchema.index({ coopId: 1, phone: 1, placedAt: -1 });
 orderSchema.index({ coopId: 1, status: 1, placedAt: -1 });
+orderSchema.index({ coopId: 1, sourceMessageKey: 1 }, { unique: true, partialFilterExpression: { sourceMessageKey: { $type: 'string' } } });

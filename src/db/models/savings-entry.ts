@@ -16,6 +16,8 @@ export interface SavingsEntryDoc {
   at: Date;
   by: { kind: 'staff' | 'system' | 'member'; ref: string };
   orderNumber?: number;
+  /** What caused the entry, unique per coop (e.g. `order:1024:debit`): the same cause never posts twice. */
+  sourceKey?: string;
   createdAt?: Date;
 }
 
@@ -30,10 +32,12 @@ export const savingsEntrySchema = new Schema<SavingsEntryDoc>(
     at: { type: Date, required: true },
     by: { kind: { type: String, enum: ['staff', 'system', 'member'], required: true }, ref: { type: String, required: true } },
     orderNumber: Number,
+    sourceKey: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, collection: 'savings_entries' },
 );
 savingsEntrySchema.index({ coopId: 1, memberId: 1, at: -1 });
+savingsEntrySchema.index({ coopId: 1, sourceKey: 1 }, { unique: true, partialFilterExpression: { sourceKey: { $type: 'string' } } });
 
 // The ledger is append-only: corrections are new entries, never edits.
 const refuseEdit = function () {

@@ -7,27 +7,32 @@ import { createBatcher, type Batcher } from '../../shared/batcher.js';
 /** lastSeenAt is kept to this resolution: re-writing it on every message would make every message a durable write. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
-/**
- * Finds or creates the contact for a phone and marks it seen (to the hour). `known` is the
- * contact as the caller already read it (null: not found), to save the read.
- */
-export async function ensureContact(models: Models, coopId: string, phone: string, now: Date, known?: ContactDoc | null): Promise<ContactDoc> {
-  const existing = known !== undefined ? known : ((await models.Contact.collection.findOne({ coopId, phone })) as ContactDoc | null);
-  if (existing) {
-    if (existing.lastSeenAt && now.getTime() - existing.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return existing;
-    await models.Contact.updateOne({ _id: existing._id }, { $set: { lastSeenAt: now } });
-    return { ...existing, lastSeenAt: now };
-  }
-  return contactCreator(models).run({ coopId, phone, now });
+export interface ContactEnsurer {
+  /**
+   * Finds or creates the contact for a phone and marks it seen (to the hour). `known` is the
+   * contact as the caller already read it (null: not found), to save the read.
+   */
+  ensure(coopId: string, phone: string, now: Date, known?: ContactDoc | null): Promise<ContactDoc>;
 }
 
-const creators = new WeakMap<Models['connection'], Batcher<{ coopId: string; phone: string; now: Date }, ContactDoc>>();
+/** Built once per process: first messages arriving together create their contacts in one unordered insert. */
+export function createContactEnsurer(models: Models): ContactEnsurer {
+  const creator = contactCreator(models);
+  return {
+    async ensure(coopId, phone, now, known) {
+      const existing = known !== undefined ? known : ((await models.Contact.collection.findOne({ coopId, phone })) as ContactDoc | null);
+      if (existing) {
+        if (existing.lastSeenAt && now.getTime() - existing.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return existing;
+        await models.Contact.updateOne({ _id: existing._id }, { $set: { lastSeenAt: now } });
+        return { ...existing, lastSeenAt: now };
+      }
+      return creator.run({ coopId, phone, now });
+    },
+  };
+}
 
-/** First messages arriving together create their contacts in one unordered insert. */
 function contactCreator(models: Models): Batcher<{ coopId: string; phone: string; now: Date }, ContactDoc> {
-  let creator = creators.get(models.connection);
-  if (creator) return creator;
-  creator = createBatcher(async (requests) => {
+  return createBatcher(async (requests) => {
     const created = new Date();
     // The same shape the schema gives a new contact (defaults, timestamps, version key).
     const documents: ContactDoc[] = requests.map(({ coopId, phone, now }) => ({ _id: new Types.ObjectId(), coopId, phone, language: 'id', lastSeenAt: now, createdAt: created, updatedAt: created, __v: 0 }) as ContactDoc);
@@ -51,6 +56,4 @@ function contactCreator(models: Models): Batcher<{ coopId: string; phone: string
       }),
     );
   });
-  creators.set(models.connection, creator);
-  return creator;
 }

@@ -13,6 +13,8 @@ export interface CancelOrderInput {
   now: Date;
   by: string;
   note?: string;
+  /** The message that asked for it: a redelivery finds the cancellation done and returns the order. */
+  sourceMessageKey?: string;
 }
 
 /**
@@ -24,13 +26,16 @@ export async function cancelOrder(models: Models, input: CancelOrderInput): Prom
     const filter = { coopId: input.coopId, number: input.number, ...(input.phone ? { phone: input.phone } : {}) };
     const order = await models.Order.findOne(filter).session(session).lean();
     if (!order) throw new DomainRuleError('order_not_found', { number: input.number });
+    if (input.sourceMessageKey && order.history.some((change) => change.status === 'cancelled' && change.sourceMessageKey === input.sourceMessageKey)) return order;
     if (order.status !== 'new') throw new DomainRuleError('not_cancellable', { number: order.number, status: order.status });
     const refund = order.payment.method === 'simpanan' && order.payment.status === 'paid';
     const changed = await models.Order.updateOne(
       { _id: order._id, status: 'new' },
       {
         $set: { status: 'cancelled', ...(refund ? { 'payment.status': 'refunded' } : {}) },
-        $push: { history: { status: 'cancelled', at: input.now, by: input.by, ...(input.note ? { note: input.note } : {}) } },
+        $push: {
+          history: { status: 'cancelled', at: input.now, by: input.by, ...(input.note ? { note: input.note } : {}), ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}) },
+        },
       },
       { session },
     );
@@ -47,7 +52,7 @@ export async function cancelOrder(models: Models, input: CancelOrderInput): Prom
     if (refund && order.memberId) {
       await postSavingsEntry(
         models,
-        { coopId: input.coopId, memberId: order.memberId, type: 'sukarela', amountRp: order.totalRp, note: `Refund pesanan #${order.number}`, at: input.now, by: { kind: 'system', ref: input.by }, orderNumber: order.number },
+        { coopId: input.coopId, memberId: order.memberId, type: 'sukarela', amountRp: order.totalRp, note: `Refund pesanan #${order.number}`, at: input.now, by: { kind: 'system', ref: input.by }, orderNumber: order.number, sourceKey: `order:${order.number}:refund` },
         session,
       );
     }

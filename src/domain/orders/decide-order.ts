@@ -4,7 +4,7 @@ import type { ProductDoc } from '../../db/models/product.js';
 import { priceLine, sumLines, type PricedLine } from '../cart/price-line.js';
 import { DomainRuleError } from '../errors.js';
 import { zonedDayStart } from '../time/zoned-day-start.js';
-import type { PlaceOrderInput } from './place-order.js';
+import type { PlaceOrderInput } from './place-order-input.js';
 import { stockUsed } from './stock-used.js';
 
 /** An order already counted toward the daily household limits (stored, or accepted earlier in this batch). */

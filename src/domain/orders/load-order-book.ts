@@ -4,7 +4,7 @@ import type { Models } from '../../db/models/index.js';
 import type { ProductDoc } from '../../db/models/product.js';
 import { zonedDayStart } from '../time/zoned-day-start.js';
 import type { CountedOrder, OrderBook } from './decide-order.js';
-import type { PlaceOrderInput } from './place-order.js';
+import type { PlaceOrderInput } from './place-order-input.js';
 
 /**
  * Reads, inside the batch's transaction, everything its orders are judged against: the

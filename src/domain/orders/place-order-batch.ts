@@ -10,7 +10,7 @@ import { postSavingsEntry } from '../savings/post-savings-entry.js';
 import { decideOrder, type AcceptedOrder, type OrderBook } from './decide-order.js';
 import { loadOrderBook } from './load-order-book.js';
 import { ORDER_COUNTER, ORDER_NUMBER_BASE } from './order-number.js';
-import type { PlaceOrderInput } from './place-order.js';
+import type { PlaceOrderInput } from './place-order-input.js';
 
 /**
  * Places one or more orders of one coop inside the caller's transaction: load what they
@@ -22,9 +22,12 @@ import type { PlaceOrderInput } from './place-order.js';
 export async function placeOrderBatch(models: Models, inputs: PlaceOrderInput[], session: ClientSession): Promise<BatchOutcome<OrderDoc>[]> {
   const coopId = inputs[0].coopId;
   if (inputs.some((input) => input.coopId !== coopId)) throw new Error('placeOrderBatch takes orders of one coop');
+  const replayed = await findReplayedOrders(models, coopId, inputs, session);
   const book = await loadOrderBook(models, coopId, inputs, session);
 
   const decisions = inputs.map((input): AcceptedOrder | BatchOutcome<OrderDoc> => {
+    const earlier = input.sourceMessageKey ? replayed.get(input.sourceMessageKey) : undefined;
+    if (earlier) return { ok: true, value: earlier };
     try {
       return decideOrder(book, input);
     } catch (error) {
@@ -38,6 +41,14 @@ export async function placeOrderBatch(models: Models, inputs: PlaceOrderInput[],
   const orders = await writeAccepted(models, coopId, book, accepted, session);
   let next = 0;
   return decisions.map((decision) => ('input' in decision ? { ok: true as const, value: orders[next++] } : decision));
+}
+
+/** Orders already placed by the same messages (a redelivery after a crash): answered, not placed again. */
+async function findReplayedOrders(models: Models, coopId: string, inputs: PlaceOrderInput[], session: ClientSession): Promise<Map<string, OrderDoc>> {
+  const keys = inputs.flatMap((input) => (input.sourceMessageKey ? [input.sourceMessageKey] : []));
+  if (keys.length === 0) return new Map();
+  const found = (await models.Order.collection.find({ coopId, sourceMessageKey: { $in: keys } }, { session }).toArray()) as OrderDoc[];
+  return new Map(found.map((order) => [order.sourceMessageKey!, order]));
 }
 
 /** Stock, order numbers, simpanan debits, the orders, and the remembered delivery addresses. */
@@ -66,6 +77,7 @@ async function writeAccepted(models: Models, coopId: string, book: OrderBook, ac
       status: 'new' as const,
       history: [{ status: 'new' as const, at: input.now, by: 'resident' }],
       channel: input.channel,
+      ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}),
       placedAt: input.now,
     })),
     { session },
@@ -97,7 +109,7 @@ async function debitSimpanan(models: Models, order: AcceptedOrder & { number: nu
   try {
     await postSavingsEntry(
       models,
-      { coopId: input.coopId, memberId: input.memberId!, type: 'sukarela', amountRp: -totalRp, note: `Pesanan #${number}`, at: input.now, by: { kind: 'member', ref: input.phone }, orderNumber: number },
+      { coopId: input.coopId, memberId: input.memberId!, type: 'sukarela', amountRp: -totalRp, note: `Pesanan #${number}`, at: input.now, by: { kind: 'member', ref: input.phone }, orderNumber: number, sourceKey: `order:${number}:debit` },
       session,
     );
   } catch (error) {

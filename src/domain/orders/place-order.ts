@@ -1,48 +1,36 @@
-import type { Types } from 'mongoose';
-import type { ChannelName } from '../../channels/types.js';
 import type { Models } from '../../db/models/index.js';
-import type { FulfilmentMethod, OrderDoc, PaymentMethod } from '../../db/models/order.js';
-import type { CartLine } from '../cart/cart-line.js';
+import type { OrderDoc } from '../../db/models/order.js';
 import { DomainRuleError } from '../errors.js';
 import { createBatcher, type BatchOutcome, type Batcher } from '../../shared/batcher.js';
 import { placeOrderBatch } from './place-order-batch.js';
+import type { PlaceOrderInput } from './place-order-input.js';
 
-export interface PlaceOrderInput {
-  coopId: string;
-  phone: string;
-  channel: ChannelName;
-  contactId: Types.ObjectId;
-  memberId?: Types.ObjectId;
-  lines: CartLine[];
-  fulfilment: { method: FulfilmentMethod; address?: string };
-  payment: PaymentMethod;
-  now: Date;
-  /** The total the resident confirmed; if today's prices give another, nothing is placed. */
-  expectedTotalRp?: number;
+export interface OrderPlacer {
+  /**
+   * Places an order in one transaction: prices at today's prices, checks per-household
+   * limits, decrements stock, takes the next order number and, for `simpanan`, debits the
+   * member's sukarela savings. A refusal (DomainRuleError) leaves nothing behind. An input
+   * whose sourceMessageKey already placed an order returns that order.
+   */
+  place(input: PlaceOrderInput): Promise<OrderDoc>;
 }
 
 /**
- * Places an order in one transaction: prices at today's prices, checks per-household
- * limits, decrements stock, takes the next order number and, for `simpanan`, debits the
- * member's sukarela savings. A refusal (DomainRuleError) leaves nothing behind.
+ * Every order of a coop bumps the same counter (and often the same stock), so concurrent
+ * transactions would mostly conflict and retry; orders are queued per coop instead, and the
+ * ones that queue up while a transaction runs share the next (see place-order-batch.ts).
+ * Other processes are still kept correct by the transaction itself. Built once per process.
  */
-export async function placeOrder(models: Models, input: PlaceOrderInput): Promise<OrderDoc> {
-  if (input.lines.length === 0) throw new DomainRuleError('empty_cart');
-  // Every order of a coop bumps the same counter (and often the same stock), so concurrent
-  // transactions here would mostly conflict and retry; queue them per coop instead, and let
-  // the orders that queue up while one transaction runs share the next (see
-  // place-order-batch.ts). Other processes are still kept correct by the transaction itself.
-  return orderBatcher(models, input.coopId).run(input);
-}
-
-const orderBatchers = new WeakMap<Models['connection'], Map<string, Batcher<PlaceOrderInput, OrderDoc>>>();
-
-function orderBatcher(models: Models, coopId: string): Batcher<PlaceOrderInput, OrderDoc> {
-  let perCoop = orderBatchers.get(models.connection);
-  if (!perCoop) orderBatchers.set(models.connection, (perCoop = new Map()));
-  let batcher = perCoop.get(coopId);
-  if (!batcher) perCoop.set(coopId, (batcher = createBatcher((inputs) => placeQueuedOrders(models, inputs))));
-  return batcher;
+export function createOrderPlacer(models: Models): OrderPlacer {
+  const perCoop = new Map<string, Batcher<PlaceOrderInput, OrderDoc>>();
+  return {
+    async place(input) {
+      if (input.lines.length === 0) throw new DomainRuleError('empty_cart');
+      let batcher = perCoop.get(input.coopId);
+      if (!batcher) perCoop.set(input.coopId, (batcher = createBatcher((inputs) => placeQueuedOrders(models, inputs))));
+      return batcher.run(input);
+    },
+  };
 }
 
 /** Queued orders, in arrival order, in one shared transaction; each gets its own outcome. */

@@ -13,6 +13,8 @@ export interface SavingsEntryInput {
   at: Date;
   by: SavingsEntryDoc['by'];
   orderNumber?: number;
+  /** Unique per coop: posting the same cause twice fails with a duplicate key (and its transaction with it). */
+  sourceKey?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function postSavingsEntry(models: Models, input: SavingsEntryInput,
         at: input.at,
         by: input.by,
         ...(input.orderNumber !== undefined ? { orderNumber: input.orderNumber } : {}),
+        ...(input.sourceKey !== undefined ? { sourceKey: input.sourceKey } : {}),
       },
     ],
     { session },

@@ -69,7 +69,8 @@ function formatTime(at: Date, options: RenderOptions): string {
   return `${text.replace(',', '')} ${ZONE_NAMES[options.timeZone] ?? options.timeZone}`;
 }
 
-function formatForChannel(text: string, channel: ChannelName): string {
+/** Applies a channel's text rules to rendered text (SMS: no markup, GSM-7 only). */
+export function formatForChannel(text: string, channel: ChannelName): string {
   if (channel !== 'sms') return text;
   // SMS has no formatting: drop WhatsApp bold markers, then keep to the GSM-7 alphabet.
   const plain = toGsm7(text.replace(/\*([^*\n]+)\*/g, '$1').replace(/(^|[\s(])_([^_\n]+)_/g, '$1$2'));

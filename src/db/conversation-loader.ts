@@ -1,7 +1,7 @@
-import type { ContactDoc } from '../db/models/contact.js';
-import type { Models } from '../db/models/index.js';
-import type { MemberDoc } from '../db/models/member.js';
-import type { SessionDoc } from '../db/models/session.js';
+import type { ContactDoc } from './models/contact.js';
+import type { Models } from './models/index.js';
+import type { MemberDoc } from './models/member.js';
+import type { SessionDoc } from './models/session.js';
 import { createBatcher, type BatchOutcome } from '../shared/batcher.js';
 import type { SessionKey } from './session-store.js';
 

@@ -1,5 +1,5 @@
-import type { CoopDoc } from '../db/models/coop.js';
-import type { Models } from '../db/models/index.js';
+import type { CoopDoc } from './models/coop.js';
+import type { Models } from './models/index.js';
 
 /** Coop documents (name, zone, settings) are re-read at most this often: they change rarely. */
 const COOP_TTL_MS = 60_000;

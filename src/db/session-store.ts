@@ -1,15 +1,14 @@
 import { Types } from 'mongoose';
 import type { ChannelName } from '../channels/types.js';
-import { MONGO_DUPLICATE_KEY } from '../db/bulk-write-errors.js';
-import type { Models } from '../db/models/index.js';
-import { SESSION_SCHEMA_VERSION, type SessionDoc } from '../db/models/session.js';
-import { SessionConflictError } from '../domain/errors.js';
+import { conversationSchema, type Conversation } from '../engine/conversation.js';
 import type { Logger } from '../logger.js';
-import { conversationSchema, type Conversation } from './conversation.js';
-import { RECENT_MESSAGE_IDS } from './inbound-log.js';
+import type { Models } from './models/index.js';
+import { SESSION_SCHEMA_VERSION, type SessionDoc } from './models/session.js';
 
 /** An idle conversation (and its cart) lapses after this long. */
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
+/** How many handled message ids a session remembers (for diagnosing redeliveries). */
+export const RECENT_MESSAGE_IDS = 5;
 
 export interface SessionKey {
   coopId: string;
@@ -28,7 +27,7 @@ export function describeSessionKey(key: SessionKey): string {
   return `${key.coopId}:${key.channel}:${key.phone}`;
 }
 
-/** The conversation a stored session document holds (none when expired or unreadable); the read is conversation-loader.ts. */
+/** The conversation a stored session document holds (none when expired or unreadable). */
 export function readSession(doc: SessionDoc | null, now: Date, logger: Logger): LoadedSession {
   if (!doc) return {};
   const stored = { id: doc._id, version: doc.version, recentMessageIds: doc.recentMessageIds ?? [] };
@@ -49,31 +48,16 @@ function migrateSession(doc: SessionDoc): unknown {
   return { flow, state, vars: vars ?? {}, cart: (cart ?? []).map(({ productId, unit, quantity, amountRp }) => ({ productId, unit, quantity, ...(amountRp != null ? { amountRp } : {}) })), language: language ?? 'id' };
 }
 
-/**
- * Saves on the version that was loaded; someone else's save in between is a conflict, not an
- * overwrite. The handled message's id is remembered in the same write (see inbound-log.ts).
- * Plain driver writes: the fields are already validated (zod) and this runs for every message.
- */
-export async function saveSession(models: Models, key: SessionKey, loaded: LoadedSession, conversation: Conversation, now: Date, messageId: string): Promise<void> {
-  const write = sessionWrite(key, loaded, conversation, now, messageId);
-  if (write.kind === 'update') {
-    const result = await models.Session.collection.updateOne(write.filter, write.update, { ignoreUndefined: true });
-    if (result.matchedCount === 0) throw new SessionConflictError(describeSessionKey(key));
-    return;
-  }
-  try {
-    await models.Session.collection.insertOne(write.document, { ignoreUndefined: true });
-  } catch (error) {
-    if ((error as { code?: number }).code === MONGO_DUPLICATE_KEY) throw new SessionConflictError(describeSessionKey(key));
-    throw error;
-  }
-}
-
 /** What saving a conversation writes: an update guarded by the loaded version, or a new document. */
 export type SessionWrite =
   | { kind: 'update'; filter: { _id: SessionDoc['_id']; version: number }; update: { $set: Partial<SessionDoc>; $inc: { version: 1 } } }
   | { kind: 'insert'; document: SessionDoc };
 
+/**
+ * Saves on the version that was loaded; someone else's save in between is a conflict, not an
+ * overwrite. Plain driver writes: the fields are already validated (zod) and this runs for
+ * every message.
+ */
 export function sessionWrite(key: SessionKey, loaded: LoadedSession, conversation: Conversation, now: Date, messageId: string): SessionWrite {
   const recentMessageIds = [...(loaded.stored?.recentMessageIds ?? []), messageId].slice(-RECENT_MESSAGE_IDS);
   const fields = {

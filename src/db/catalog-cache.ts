@@ -1,7 +1,7 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from './models/index.js';
 import { createCatalog } from '../language/catalog.js';
 import type { CatalogProduct } from '../language/types.js';
-import type { Facts } from './facts.js';
+import type { Facts } from '../engine/facts.js';
 
 /** Catalogues are rebuilt at most this often per coop (prices change rarely, matching is costly). */
 const CATALOG_TTL_MS = 60_000;

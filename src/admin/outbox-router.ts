@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { normalizePhone } from '../channels/phone.js';
+import type { Models } from '../db/models/index.js';
+import { OUTBOX_STATUSES, type OutboxItemDoc } from '../db/models/outbox-item.js';
+import type { OutboxStore } from '../db/outbox-store.js';
+import { HttpError } from '../http/errors.js';
+import { parseInput } from '../http/parse-input.js';
+
+const listQuery = z.strictObject({
+  coop: z.string().max(100).optional(),
+  to: z.string().max(40).optional(),
+  status: z.enum(OUTBOX_STATUSES as [string, ...string[]]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().refine((value) => Types.ObjectId.isValid(value), 'must be an item id').optional(),
+});
+
+/** GET /admin/api/outbox: messages sent and waiting, newest first (what did the resident get, and did it arrive?). */
+export function createOutboxRouter(models: Models, outbox: OutboxStore): Router {
+  const router = Router();
+  router.get('/outbox', async (req, res) => {
+    const query = parseInput(listQuery, req.query, 'invalid_query');
+    let to: string | undefined;
+    if (query.to) {
+      to = normalizePhone(query.to);
+      if (!to) throw new HttpError(400, 'invalid_query', 'to: must be a phone number such as +6281200000002');
+    }
+    let coopId: string | undefined;
+    if (query.coop) {
+      const found = await models.Coop.findOne({ $or: [{ slug: query.coop }, { _id: query.coop }] }, { _id: 1 }).lean();
+      if (!found) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
+      coopId = found._id;
+    }
+    const items = await outbox.list({
+      limit: query.limit,
+      ...(coopId ? { coopId } : {}),
+      ...(to ? { to } : {}),
+      ...(query.status ? { status: query.status as OutboxItemDoc['status'] } : {}),
+      ...(query.before ? { before: new Types.ObjectId(query.before) } : {}),
+    });
+    res.json({ items: items.map(presentItem), next: items.length === query.limit ? String(items[items.length - 1]._id) : null });
+  });
+  return router;
+}
+
+function presentItem(item: OutboxItemDoc) {
+  return {
+    id: String(item._id),
+    coopId: item.coopId,
+    channel: item.channel,
+    provider: item.provider,
+    to: item.to,
+    text: item.text,
+    status: item.status,
+    attempts: item.attempts,
+    providerMessageId: item.providerMessageId ?? null,
+    lastError: item.lastError ?? null,
+    sentBy: item.sentBy ?? null,
+    createdAt: item.createdAt,
+    sentAt: item.sentAt ?? null,
+    deliveredAt: item.deliveredAt ?? null,
+    failedAt: item.failedAt ?? null,
+    nextAttemptAt: item.status === 'pending' ? item.nextAttemptAt : null,
+  };
+}

@@ -1,0 +1,110 @@
+import { Types } from 'mongoose';
+import type { DeliveryStatusUpdate, ProviderName, SendResult } from '../channels/types.js';
+import type { Models } from './models/index.js';
+import type { OutboxItemDoc, OutboxStatus } from './models/outbox-item.js';
+
+export interface OutboxQuery {
+  coopId?: string;
+  to?: string;
+  status?: OutboxStatus;
+  limit: number;
+  /** Items created before this id (the previous page's last), for paging newest first. */
+  before?: Types.ObjectId;
+}
+
+/** Statuses a delivery report may move an item from; a report never moves an item backwards. */
+const REPORT_MAY_MOVE: Record<DeliveryStatusUpdate['status'], OutboxStatus[]> = {
+  queued: [],
+  sent: ['sending'],
+  delivered: ['sending', 'sent'],
+  failed: ['sending', 'sent'],
+};
+
+export interface OutboxStore {
+  /** Claims the oldest due item of a provider (or one whose worker's lease lapsed) for `owner`. */
+  claimNext(provider: ProviderName, owner: string, now: Date, leaseMs: number): Promise<OutboxItemDoc | null>;
+  /** Whether an older item to the same recipient is still unsent (replies must arrive in order). */
+  hasEarlierOpen(item: OutboxItemDoc): Promise<boolean>;
+  /** Gives a claim back untouched (it waits for an earlier item), to be tried again at `at`. */
+  release(item: OutboxItemDoc, owner: string, at: Date): Promise<void>;
+  markSent(item: OutboxItemDoc, owner: string, result: SendResult, now: Date): Promise<void>;
+  retryLater(item: OutboxItemDoc, owner: string, error: { code?: string; message: string }, at: Date): Promise<void>;
+  markFailed(item: OutboxItemDoc, owner: string, error: { code?: string; message: string }, now: Date): Promise<void>;
+  /** Marks pending items as answered inline; returns the ids it took (see InlineReplyClaim). */
+  claimInline(ids: string[], now: Date): Promise<string[]>;
+  /** Records a provider's delivery report on its item; returns the item as it is now, if the report moved it. */
+  recordStatus(update: DeliveryStatusUpdate): Promise<OutboxItemDoc | null>;
+  /** Adds an item outside a conversation turn (a fallback, a notification). */
+  add(item: Omit<OutboxItemDoc, '_id' | 'attempts' | 'createdAt' | 'updatedAt'>, now: Date): Promise<OutboxItemDoc>;
+  list(query: OutboxQuery): Promise<OutboxItemDoc[]>;
+}
+
+/** The outbox's reads and writes; the delivery policy lives in src/outbox/. */
+export function createOutboxStore(models: Models): OutboxStore {
+  const collection = models.OutboxItem.collection;
+  const held = (item: OutboxItemDoc, owner: string) => ({ _id: item._id, status: 'sending', 'lease.owner': owner });
+  return {
+    async claimNext(provider, owner, now, leaseMs) {
+      return (await collection.findOneAndUpdate(
+        { provider, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', 'lease.until': { $lte: now } }] },
+        { $set: { status: 'sending', lease: { owner, until: new Date(now.getTime() + leaseMs) }, updatedAt: now }, $inc: { attempts: 1 } },
+        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' },
+      )) as OutboxItemDoc | null;
+    },
+    async hasEarlierOpen(item) {
+      const earlier = await collection.findOne({ provider: item.provider, to: item.to, status: { $in: ['pending', 'sending'] }, _id: { $lt: item._id } }, { projection: { _id: 1 } });
+      return earlier !== null;
+    },
+    async release(item, owner, at) {
+      await collection.updateOne(held(item, owner), { $set: { status: 'pending', nextAttemptAt: at, updatedAt: new Date() }, $unset: { lease: '' }, $inc: { attempts: -1 } });
+    },
+    async markSent(item, owner, result, now) {
+      await collection.updateOne(held(item, owner), {
+        $set: { status: 'sent', sentBy: 'worker', sentAt: now, updatedAt: now, ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}) },
+        $unset: { lease: '', lastError: '' },
+      });
+    },
+    async retryLater(item, owner, error, at) {
+      await collection.updateOne(held(item, owner), { $set: { status: 'pending', nextAttemptAt: at, lastError: error, updatedAt: new Date() }, $unset: { lease: '' } });
+    },
+    async markFailed(item, owner, error, now) {
+      await collection.updateOne(held(item, owner), { $set: { status: 'failed', lastError: error, failedAt: now, updatedAt: now }, $unset: { lease: '' } });
+    },
+    async claimInline(ids, now) {
+      if (ids.length === 0) return [];
+      const objectIds = ids.map((id) => new Types.ObjectId(id));
+      await collection.updateMany({ _id: { $in: objectIds }, status: 'pending' }, { $set: { status: 'sent', sentBy: 'inline', sentAt: now, updatedAt: now } });
+      const taken = await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray();
+      const takenIds = new Set(taken.map((doc) => String(doc._id)));
+      return ids.filter((id) => takenIds.has(id));
+    },
+    async recordStatus(update) {
+      const from = REPORT_MAY_MOVE[update.status];
+      if (from.length === 0) return null;
+      const fields: Partial<OutboxItemDoc> = { status: update.status as OutboxStatus, updatedAt: update.at };
+      if (update.status === 'delivered') fields.deliveredAt = update.at;
+      if (update.status === 'failed') {
+        fields.failedAt = update.at;
+        fields.lastError = { ...(update.errorCode ? { code: update.errorCode } : {}), message: 'reported failed by the provider' };
+      }
+      return (await collection.findOneAndUpdate(
+        { provider: update.provider, providerMessageId: update.providerMessageId, status: { $in: from } },
+        { $set: fields },
+        { returnDocument: 'after' },
+      )) as OutboxItemDoc | null;
+    },
+    async add(item, now) {
+      const document = { _id: new Types.ObjectId(), attempts: 0, ...item, createdAt: now, updatedAt: now, __v: 0 } as OutboxItemDoc;
+      await collection.insertOne(document);
+      return document;
+    },
+    async list(query) {
+      const filter: Record<string, unknown> = {};
+      if (query.coopId) filter.coopId = query.coopId;
+      if (query.to) filter.to = query.to;
+      if (query.status) filter.status = query.status;
+      if (query.before) filter._id = { $lt: query.before };
+      return (await collection.find(filter).sort({ _id: -1 }).limit(query.limit).toArray()) as OutboxItemDoc[];
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { SendError, type ChannelSender } from '../channels/types.js';
+import type { OutboxItemDoc } from '../db/models/outbox-item.js';
+import type { OutboxStore } from '../db/outbox-store.js';
+import { maskPhone, type Logger } from '../logger.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+export interface DeliveryWorkerOptions {
+  sender: ChannelSender;
+  store: OutboxStore;
+  /** This instance's id: the lease names it. */
+  owner: string;
+  logger: Logger;
+  clock?: () => Date;
+  random?: () => number;
+  /** Items in flight at once (different recipients; one recipient's items go in order). */
+  concurrency?: number;
+  /** How often an idle worker looks for due items written elsewhere (retries, other instances). */
+  pollIntervalMs?: number;
+  /** A claim lapses after this long: a crashed worker's items go out from another. */
+  leaseMs?: number;
+  /** After this many failed tries an item is given up as failed. */
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /** Called after an item failed for good (e.g. to fall back to SMS). */
+  onFailed?: (item: OutboxItemDoc, error: { code?: string; message: string }) => Promise<void>;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** Finishes the sends in flight, then stops. */
+  stop(): Promise<void>;
+  /** New items were written: look now instead of at the next poll. */
+  wake(): void;
+  /** Sends every due item once (tests and `npm run job`); returns how many were handled. */
+  drain(): Promise<number>;
+}
+
+/** Why an item is waiting: released for an earlier one to the same recipient. */
+const ORDER_WAIT_MS = 250;
+
+/**
+ * Delivers one provider's outbox items: claims a due item under a lease, sends it, records
+ * the provider's id, retries transient failures with backoff and jitter. Two workers (two
+ * instances) never hold one item at once; a crash mid-send can repeat that one send once its
+ * lease lapses, which is why senders pass the item id to providers that deduplicate.
+ */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { sender, store, owner, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const concurrency = options.concurrency ?? 4;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const log = logger.child({ provider: sender.provider });
+
+  let running = false;
+  const sleepers = new Set<() => void>();
+  let loops: Promise<void>[] = [];
+
+  /** Claims and handles one item; false when nothing was due. */
+  async function deliverOne(): Promise<boolean> {
+    const now = clock();
+    const item = await store.claimNext(sender.provider, owner, now, leaseMs);
+    if (!item) return false;
+    if (await store.hasEarlierOpen(item)) {
+      await store.release(item, owner, new Date(now.getTime() + ORDER_WAIT_MS));
+      return true;
+    }
+    try {
+      const result = await sender.send({ id: String(item._id), coopId: item.coopId, channel: item.channel, provider: item.provider, to: item.to, text: item.text });
+      await store.markSent(item, owner, result, clock());
+      log.debug({ outboxId: String(item._id), to: maskPhone(item.to) }, 'outbox item sent');
+    } catch (error) {
+      await recordFailure(item, error);
+    }
+    return true;
+  }
+
+  async function recordFailure(item: OutboxItemDoc, error: unknown): Promise<void> {
+    const permanent = error instanceof SendError && error.permanent;
+    const detail = { ...(error instanceof SendError && error.code ? { code: error.code } : {}), message: error instanceof Error ? error.message : String(error) };
+    if (permanent || item.attempts >= maxAttempts) {
+      await store.markFailed(item, owner, detail, clock());
+      log.warn({ outboxId: String(item._id), to: maskPhone(item.to), attempts: item.attempts, code: detail.code, err: error }, 'outbox item failed');
+      await options.onFailed?.(item, detail);
+      return;
+    }
+    const at = new Date(clock().getTime() + backoffDelay(item.attempts, options.backoff ?? DEFAULT_BACKOFF, random));
+    await store.retryLater(item, owner, detail, at);
+    log.info({ outboxId: String(item._id), attempts: item.attempts, retryAt: at, code: detail.code }, 'outbox send failed, will retry');
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let worked = false;
+      try {
+        worked = await deliverOne();
+      } catch (error) {
+        log.error({ err: error }, 'outbox worker step failed');
+      }
+      if (worked || !running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, pollIntervalMs);
+        function done() {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        }
+        sleepers.add(done);
+      });
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loops = Array.from({ length: concurrency }, () => loop());
+    },
+    async stop() {
+      running = false;
+      for (const wake of [...sleepers]) wake();
+      await Promise.all(loops);
+    },
+    wake() {
+      for (const wake of [...sleepers]) wake();
+    },
+    async drain() {
+      let handled = 0;
+      while (await deliverOne()) handled++;
+      return handled;
+    },
+  };
+}
