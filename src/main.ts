@@ -67,7 +67,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     if (seed.seeded) logger.info({ coopId: seed.coopId }, 'empty database: demo cooperative seeded');
     // Channels first: the dispatcher wakes their delivery workers when it stores replies.
     let handle: ChatService['handle'] = () => Promise.reject(new Error('the chat service is not ready'));
-    channels = createChannels({ config, models, outbox, owner: instances.id, logger, handle: (message) => handle(message) });
+    channels = createChannels({ config, models, outbox, instances, logger, handle: (message) => handle(message) });
     chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake });
     handle = chat.handle;
     const routers = [createAdminRouter({ models, outbox, adminToken: config.adminToken })];

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Config } from '../config/config.js';
+import type { InstanceRegistry } from '../db/instance-registry.js';
 import type { Models } from '../db/models/index.js';
 import type { OutboxStore } from '../db/outbox-store.js';
 import type { Logger } from '../logger.js';
@@ -17,8 +18,8 @@ export interface ChannelsDeps {
   config: Readonly<Config>;
   models: Models;
   outbox: OutboxStore;
-  /** This instance's id (outbox leases name it). */
-  owner: string;
+  /** This instance (outbox leases name it; a dead instance's leases are taken back). */
+  instances: Pick<InstanceRegistry, 'id' | 'isAlive'>;
   logger: Logger;
   handle: MessageHandler;
 }
@@ -108,7 +109,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   senders.push(createSmsGatewaySender({ gatewayFor: (coopId) => gatewayOf({ _id: coopId }), logger }));
 
   for (const sender of senders) {
-    workers.set(sender.provider, createDeliveryWorker({ sender, store: outbox, owner: deps.owner, logger, onFailed: fallBackToSms }));
+    workers.set(sender.provider, createDeliveryWorker({ sender, store: outbox, owner: deps.instances.id, isAlive: deps.instances.isAlive, logger, onFailed: fallBackToSms }));
   }
 
   return {

@@ -30,6 +30,10 @@ export interface OutboxStore {
   markSent(item: OutboxItemDoc, owner: string, result: SendResult, now: Date): Promise<void>;
   retryLater(item: OutboxItemDoc, owner: string, error: { code?: string; message: string }, at: Date): Promise<void>;
   markFailed(item: OutboxItemDoc, owner: string, error: { code?: string; message: string }, now: Date): Promise<void>;
+  /** The owners of claims still 'sending' for a provider (to find claims of instances that died). */
+  sendingOwners(provider: ProviderName): Promise<string[]>;
+  /** Puts back the claims a dead instance held, to be sent at once. Returns how many. */
+  releaseOwner(provider: ProviderName, owner: string, now: Date): Promise<number>;
   /** Marks pending items as answered inline; returns the ids it took (see InlineReplyClaim). */
   claimInline(ids: string[], now: Date): Promise<string[]>;
   /** Records a provider's delivery report on its item; returns the item as it is now, if the report moved it. */
@@ -69,6 +73,13 @@ export function createOutboxStore(models: Models): OutboxStore {
     },
     async markFailed(item, owner, error, now) {
       await collection.updateOne(held(item, owner), { $set: { status: 'failed', lastError: error, failedAt: now, updatedAt: now }, $unset: { lease: '' } });
+    },
+    async sendingOwners(provider) {
+      return (await collection.distinct('lease.owner', { provider, status: 'sending' })) as string[];
+    },
+    async releaseOwner(provider, owner, now) {
+      const result = await collection.updateMany({ provider, status: 'sending', 'lease.owner': owner }, { $set: { status: 'pending', nextAttemptAt: now, updatedAt: now }, $unset: { lease: '' } });
+      return result.modifiedCount;
     },
     async claimInline(ids, now) {
       if (ids.length === 0) return [];

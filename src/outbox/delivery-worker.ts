@@ -21,6 +21,8 @@ export interface DeliveryWorkerOptions {
   /** After this many failed tries an item is given up as failed. */
   maxAttempts?: number;
   backoff?: BackoffPolicy;
+  /** Whether the instance holding a claim is still alive: a dead one's claims are taken back without waiting for the lease. */
+  isAlive?: (owner: string, now: Date) => Promise<boolean>;
   /** Called after an item failed for good (e.g. to fall back to SMS). */
   onFailed?: (item: OutboxItemDoc, error: { code?: string; message: string }) => Promise<void>;
 }
@@ -91,6 +93,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     log.info({ outboxId: String(item._id), attempts: item.attempts, retryAt: at, code: detail.code }, 'outbox send failed, will retry');
   }
 
+  /** Claims held by instances that died (a crash mid-send) go back to the queue now, not when their lease lapses. */
+  async function recoverAbandoned(): Promise<void> {
+    if (!options.isAlive) return;
+    const now = clock();
+    for (const holder of await store.sendingOwners(sender.provider)) {
+      if (holder === owner || (await options.isAlive(holder, now))) continue;
+      const released = await store.releaseOwner(sender.provider, holder, now);
+      if (released > 0) log.warn({ released, holder }, 'took back outbox items of an instance that died');
+    }
+  }
+
   async function loop(): Promise<void> {
     while (running) {
       let worked = false;
@@ -116,7 +129,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     start() {
       if (running) return;
       running = true;
-      loops = Array.from({ length: concurrency }, () => loop());
+      loops = [
+        recoverAbandoned().catch((error: unknown) => log.error({ err: error }, 'could not recover abandoned outbox items')),
+        ...Array.from({ length: concurrency }, () => loop()),
+      ];
     },
     async stop() {
       running = false;
@@ -127,6 +143,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       for (const wake of [...sleepers]) wake();
     },
     async drain() {
+      await recoverAbandoned();
       let handled = 0;
       while (await deliverOne()) handled++;
       return handled;
