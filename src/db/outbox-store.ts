@@ -52,7 +52,8 @@ export function createOutboxStore(models: Models): OutboxStore {
       return (await collection.findOneAndUpdate(
         { provider, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', 'lease.until': { $lte: now } }] },
         { $set: { status: 'sending', lease: { owner, until: new Date(now.getTime() + leaseMs) }, updatedAt: now }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' },
+        // Oldest first: one recipient's replies then leave in the order they were written.
+        { sort: { _id: 1 }, returnDocument: 'after' },
       )) as OutboxItemDoc | null;
     },
     async hasEarlierOpen(item) {
