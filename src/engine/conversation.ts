@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CartLine } from '../domain/cart/cart-line.js';
-import type { LanguageCode } from '../db/models/contact.js';
+import type { LanguageCode } from '../i18n/language-code.js';
 
 /** What a session stores about where a conversation is; validated when loaded. */
 export interface Conversation {

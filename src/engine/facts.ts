@@ -1,5 +1,5 @@
 import type { ChannelName } from '../channels/types.js';
-import type { CoopSettings } from '../db/models/coop.js';
+import type { CoopSettings } from '../domain/coops/coop-settings.js';
 import type { Catalog } from '../language/catalog.js';
 import type { CatalogProduct } from '../language/types.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { parseToContract, type ContractResult } from '../../src/language/contract.js';
+import { parseToContract, type ContractResult } from '../../src/demo/parse-to-contract.js';
 
 /** Whole chat messages, as residents type them, against the demo catalogue in the CLI contract shape. */
 test.each<[string, ContractResult]>([

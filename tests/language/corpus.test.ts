@@ -6,7 +6,7 @@
  * code as scripts/score-nlu.ts (nlu-scoring.ts).
  */
 import { describe, expect, test } from '@jest/globals';
-import { parseToContract } from '../../src/language/contract.js';
+import { parseToContract } from '../../src/demo/parse-to-contract.js';
 import { formatScore, readLabelledFile, scoreParser } from './nlu-scoring.js';
 
 /** The demo catalogue: product id -> units it is sold in (first unit is the default). This is the spec. */

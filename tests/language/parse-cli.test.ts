@@ -21,7 +21,7 @@ async function ask(text: string): Promise<unknown> {
 }
 
 beforeAll(() => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/language/parse-cli.ts'], { cwd: root });
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/parse-cli.ts'], { cwd: root });
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
     buffered += chunk;

@@ -12,7 +12,7 @@ import {
   parseBatches,
 } from './journal-frame.js';
 
-export { JournalCorruptionError, JournalError } from './journal-errors.js';
+export { JournalCorruptionError } from './journal-errors.js';
 
 /*
  * Durable journal of the embedded server.

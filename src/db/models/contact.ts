@@ -1,6 +1,7 @@
 import { Schema, type Types } from 'mongoose';
+import type { LanguageCode } from '../../i18n/language-code.js';
 
-export type LanguageCode = 'id' | 'en';
+export type { LanguageCode };
 
 /** Anyone who chats with a coop; residents need not be members. */
 export interface ContactDoc {

@@ -1,27 +1,9 @@
 import { Schema } from 'mongoose';
-import { CHANNEL_NAMES, type ChannelName } from '../../channels/types.js';
+import { CHANNEL_NAMES } from '../../channels/types.js';
+import type { CoopSettings } from '../../domain/coops/coop-settings.js';
 import { rupiahField } from './money-field.js';
 
-export interface HouseholdLimit {
-  productId: string;
-  /** Most units of this product one order may hold. */
-  maxPerOrder: number;
-  /** Most units one household (phone) may order per calendar day in the coop's timezone. */
-  maxPerDay: number;
-}
-
-export interface CoopSettings {
-  pickup: { enabled: boolean; address: string };
-  delivery: { enabled: boolean; feeRp: number; area: string };
-  openingHours: { days: string; open: string; close: string };
-  bankAccount: { bank: string; accountNumber: string; accountName: string };
-  qris: { enabled: boolean; merchantName: string };
-  /** A WhatsApp message refused outside the 24-hour window goes out again by SMS. */
-  smsFallback: boolean;
-  /** Channels on which a balance check asks for the member's PIN. */
-  pinRequiredOn: ChannelName[];
-  householdLimits: HouseholdLimit[];
-}
+export type { CoopSettings };
 
 export interface CoopDoc {
   /** The coopId every other document carries. */

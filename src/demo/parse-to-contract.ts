@@ -1,7 +1,7 @@
-import { demoCatalog } from '../demo/catalog.js';
-import { createCatalog, type Catalog } from './catalog.js';
-import type { Intent } from './types.js';
-import { understand } from './understand.js';
+import { demoCatalog } from './catalog.js';
+import { createCatalog, type Catalog } from '../language/catalog.js';
+import type { Intent } from '../language/types.js';
+import { understand } from '../language/understand.js';
 
 /** One item in the CLI contract: a quantity of a unit, or an amount of money. */
 export interface ContractItem {

@@ -5,7 +5,7 @@
  * messages can be sent on one line.
  */
 import { createInterface } from 'node:readline';
-import { parseToContract, type ContractResult } from './contract.js';
+import { parseToContract, type ContractResult } from './parse-to-contract.js';
 
 const FALLBACK: ContractResult = { intent: 'unknown', items: [] };
 
