@@ -4,7 +4,7 @@ import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
-import { answerPicks, fulfilmentOptions, paymentOptions } from './order-options.js';
+import { answerPicks, fulfilmentOptions, paymentOptions, showsSavingsFigures } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
 const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
@@ -25,7 +25,7 @@ export const guards: Record<string, Guard> = {
   // A bare "no" is an answer, not a house number.
   looksLikeAddress: ({ input }) =>
     input.kind === 'message' && input.understanding.reply === undefined && input.understanding.normalized.split(' ').some((word) => DELIVERY_ADDRESS_WORDS.has(word)),
-  pinRequired: ({ facts }) => facts.coop.settings.pinRequiredOn.includes(facts.channel),
+  pinRequired: ({ facts }) => !showsSavingsFigures(facts),
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',
   isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',

@@ -17,6 +17,15 @@ export function paymentOptions(facts: Facts): PaymentMethod[] {
   ];
 }
 
+/**
+ * False on a channel where the coop asks for a PIN before it shows savings (SMS by default):
+ * a reply there must not carry a savings figure, because the order flow never asks for the
+ * PIN. The `pinRequired` guard of the balance flow is this rule too.
+ */
+export function showsSavingsFigures(facts: Facts): boolean {
+  return !facts.coop.settings.pinRequiredOn.includes(facts.channel);
+}
+
 /** Pickup and delivery as the coop offers them; a coop that switched both off still hands over at the shop. */
 export function fulfilmentOptions(facts: Facts): FulfilmentMethod[] {
   const { pickup, delivery } = facts.coop.settings;

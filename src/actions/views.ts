@@ -4,7 +4,7 @@ import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { unitPrices } from './unit-prices.js';
 import { readPending } from './cart-actions.js';
-import { fulfilmentOptions, paymentOptions } from './order-options.js';
+import { fulfilmentOptions, paymentOptions, showsSavingsFigures, type PaymentMethod } from './order-options.js';
 
 const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
 
@@ -32,13 +32,16 @@ export const views: Record<string, View> = {
     };
   },
   // The menu (`options`, one line each) and the reminder (`choices`, inline) number the same offered list.
+  // Where the coop wants a PIN before savings are shown, the figure is not even a parameter.
   payment: ({ conversation, facts }) => {
-    const sukarela = { money: facts.member?.sukarelaRp ?? 0 };
+    const showBalance = showsSavingsFigures(facts);
+    const balance: ReplyParams = showBalance ? { sukarela: { money: facts.member?.sukarelaRp ?? 0 } } : {};
     const offered = paymentOptions(facts);
+    const optionKey = (method: PaymentMethod) => (method === 'simpanan' && !showBalance ? 'order:payment_option.simpanan_no_balance' : `order:payment_option.${method}`);
     return {
       total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
-      sukarela,
-      options: { list: offered.map((method, index) => ({ key: `order:payment_option.${method}`, params: { n: index + 1, sukarela } })) },
+      ...balance,
+      options: { list: offered.map((method, index) => ({ key: optionKey(method), params: { n: index + 1, ...balance } })) },
       choices: { list: offered.map((method, index) => ({ key: `order:payment_choice.${method}`, params: { n: index + 1 } })), inline: true },
     };
   },

@@ -6,20 +6,89 @@ const EXTENDED_SET = new Set(EXTENDED);
 /** One SMS segment holds 160 GSM-7 septets. */
 export const GSM7_SEGMENT = 160;
 
+/**
+ * Look-alikes for characters outside GSM-7 that coop data and typed text carry (opening
+ * hours "07.00–20.00", “quoted” names, non-breaking spaces from spreadsheets). Anything not
+ * listed here and not an accented letter is dropped.
+ */
 const REPLACEMENTS: Record<string, string> = {
+  // Quotes and primes.
   '‘': "'",
   '’': "'",
+  '‚': "'",
+  '‛': "'",
+  '‹': "'",
+  '›': "'",
+  '′': "'",
+  '´': "'",
+  '`': "'",
   '“': '"',
   '”': '"',
+  '„': '"',
+  '‟': '"',
+  '«': '"',
+  '»': '"',
+  '″': '"',
+  // Dashes, hyphens and minus signs; a soft hyphen is invisible.
+  '‐': '-',
+  '‑': '-',
+  '‒': '-',
   '–': '-',
   '—': '-',
+  '―': '-',
+  '−': '-',
+  '\u00ad': '',
+  // Spaces of every width; zero-width ones and variation selectors vanish.
+  '\u00a0': ' ',
+  '\u2000': ' ',
+  '\u2001': ' ',
+  '\u2002': ' ',
+  '\u2003': ' ',
+  '\u2004': ' ',
+  '\u2005': ' ',
+  '\u2006': ' ',
+  '\u2007': ' ',
+  '\u2008': ' ',
+  '\u2009': ' ',
+  '\u200a': ' ',
+  '\u202f': ' ',
+  '\u205f': ' ',
+  '\u3000': ' ',
+  '\t': ' ',
+  '\u200b': '',
+  '\u200c': '',
+  '\u200d': '',
+  '\u2060': '',
+  '\ufeff': '',
+  '\ufe0e': '',
+  '\ufe0f': '',
+  // Line separators.
+  '\u2028': '\n',
+  '\u2029': '\n',
+  '\u0085': '\n',
+  // Symbols with a plain equivalent.
   '…': '...',
   '×': 'x',
+  '÷': '/',
+  '⁄': '/',
   '•': '-',
   '·': '-',
-  '\u00a0': ' ',
-  '\t': ' ',
+  '‣': '-',
+  '◦': '-',
+  '▪': '-',
+  '©': '(c)',
+  '®': '(R)',
+  // Letters that do not decompose into a base letter and a mark.
+  'œ': 'oe',
+  'Œ': 'OE',
+  'đ': 'd',
+  'Đ': 'D',
+  'ł': 'l',
+  'Ł': 'L',
+  'ı': 'i',
 };
+
+const isGsm7 = (char: string) => BASIC_SET.has(char) || EXTENDED_SET.has(char);
 
 /** Septets the text takes in GSM-7, or undefined when a character is outside the alphabet. */
 export function measureGsm7(text: string): number | undefined {
@@ -36,7 +105,7 @@ export function measureGsm7(text: string): number | undefined {
 export function toGsm7(text: string): string {
   let out = '';
   for (const char of text) {
-    if (BASIC_SET.has(char) || EXTENDED_SET.has(char)) {
+    if (isGsm7(char)) {
       out += char;
       continue;
     }
@@ -45,8 +114,11 @@ export function toGsm7(text: string): string {
       out += replacement;
       continue;
     }
-    const plain = char.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    if ([...plain].every((part) => BASIC_SET.has(part))) out += plain;
+    // "ő" -> "o", full-width "Ａ" -> "A", "½" -> "1/2", "™" -> "TM": compatibility forms, marks dropped.
+    for (const part of char.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')) {
+      if (isGsm7(part)) out += part;
+      else out += REPLACEMENTS[part] ?? '';
+    }
     // Anything else (emoji, symbols) is dropped: SMS would fall back to UCS-2 and 70 characters.
   }
   return out.replace(/ {2,}/g, ' ');
