@@ -53,11 +53,16 @@ export function createOutboxStore(models: Models): OutboxStore {
         { provider, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', 'lease.until': { $lte: now } }] },
         { $set: { status: 'sending', lease: { owner, until: new Date(now.getTime() + leaseMs) }, updatedAt: now }, $inc: { attempts: 1 } },
         // Oldest first: one recipient's replies then leave in the order they were written.
-        { sort: { _id: 1 }, returnDocument: 'after' },
+        { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
       )) as OutboxItemDoc | null;
     },
     async hasEarlierOpen(item) {
-      const earlier = await collection.findOne({ provider: item.provider, to: item.to, status: { $in: ['pending', 'sending'] }, _id: { $lt: item._id } }, { projection: { _id: 1 } });
+      // Written earlier: by the turn's time, then by id within one turn. Ids alone do not order
+      // items written by two instances in the same second (their middle bytes differ per process).
+      const earlier = await collection.findOne(
+        { provider: item.provider, to: item.to, status: { $in: ['pending', 'sending'] }, $or: [{ createdAt: { $lt: item.createdAt } }, { createdAt: item.createdAt, _id: { $lt: item._id } }] },
+        { projection: { _id: 1 } },
+      );
       return earlier !== null;
     },
     async release(item, owner, at) {
