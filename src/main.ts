@@ -67,10 +67,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     if (seed.seeded) logger.info({ coopId: seed.coopId }, 'empty database: demo cooperative seeded');
     // Channels first: the dispatcher wakes their delivery workers when it stores replies.
     let handle: ChatService['handle'] = () => Promise.reject(new Error('the chat service is not ready'));
-    channels = createChannels({ config, models, outbox, instances, logger, handle: (message) => handle(message) });
+    let renderNotice: ChatService['renderNotice'] = () => {
+      throw new Error('the chat service is not ready');
+    };
+    channels = createChannels({ config, models, outbox, instances, logger, handle: (message) => handle(message), renderNotice: (reply, options) => renderNotice(reply, options) });
     chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake });
     handle = chat.handle;
-    const routers = [createAdminRouter({ models, outbox, adminToken: config.adminToken })];
+    renderNotice = chat.renderNotice;
+    const routers = [createAdminRouter({ models, outbox, adminToken: config.adminToken, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) })];
     if (!config.isProduction) routers.push(createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug) }));
     const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });
     server = await listen(app, config.port);

@@ -39,6 +39,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
     codeLocaleKeys: [
       'common:numbered',
       'common:error',
+      'common:whatsapp_logged_out',
       'order:cart_line',
       'order:unit_price',
       'order:product_option',

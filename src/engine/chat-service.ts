@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { EffectContext, ProductFlowRegistry } from '../actions/effect-context.js';
 import { createFlowRegistry } from '../actions/registry.js';
-import type { HandledMessage, InboundMessage, ProviderName } from '../channels/types.js';
+import type { ChannelName, HandledMessage, InboundMessage, ProviderName } from '../channels/types.js';
 import type { CatalogCache } from '../db/catalog-cache.js';
 import { createCatalogCache } from '../db/catalog-cache.js';
 import type { ConversationLoader, ConversationRecords } from '../db/conversation-loader.js';
@@ -37,6 +37,8 @@ export interface ChatService {
   sweepExpiredSessions(now?: Date): Promise<number>;
   /** Forgets the cached catalogue (after products or prices change), for one coop or all. */
   refreshCatalog(coopId?: string): void;
+  /** Renders a locale text for a message the service sends on its own (a notice to staff). */
+  renderNotice(reply: ReplyMessage, options: { language: 'id' | 'en'; channel: ChannelName; timeZone?: string }): string;
 }
 
 /** The stores the dispatcher works through (each batches the messages in flight). */
@@ -92,6 +94,7 @@ export async function createChatService(deps: ChatServiceDeps): Promise<ChatServ
     handle: (message) => dispatcher.handle(message),
     sweepExpiredSessions: (now) => deleteExpiredSessions(models, now ?? clock()),
     refreshCatalog: (coopId) => dispatcher.refreshCatalog(coopId),
+    renderNotice: (reply, options) => renderReplies([reply], { i18n: locales.i18n, timeZone: 'Asia/Jakarta', ...options })[0],
   };
 }
 

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { WhatsAppNumbers } from '../channels/create-channels.js';
+import { normalizePhone } from '../channels/phone.js';
+import type { Models } from '../db/models/index.js';
+import { HttpError } from '../http/errors.js';
+import { parseInput } from '../http/parse-input.js';
+
+const pairBody = z.strictObject({ phone: z.string().max(30).optional() });
+
+/**
+ * GET /admin/api/whatsapp: each coop's WhatsApp number (linked, pairing with its QR, logged out).
+ * POST /admin/api/whatsapp/:coop/pair {phone?}: starts pairing in the service; answers the QR
+ * text to show as a QR image (or, with a phone, the code to type in Linked devices).
+ */
+export function createWhatsAppRouter(models: Models, whatsapp: WhatsAppNumbers | undefined): Router {
+  const router = Router();
+  const enabled = () => {
+    if (!whatsapp) throw new HttpError(409, 'whatsapp_disabled', 'WhatsApp is not enabled (WHATSAPP_ENABLED=false)');
+    return whatsapp;
+  };
+  router.get('/whatsapp', async (_req, res) => {
+    res.json({ numbers: await enabled().status() });
+  });
+  router.post('/whatsapp/:coop/pair', async (req, res) => {
+    const numbers = enabled();
+    const { phone } = parseInput(pairBody, req.body ?? {}, 'invalid_body');
+    const e164 = phone === undefined ? undefined : normalizePhone(phone);
+    if (phone !== undefined && !e164) throw new HttpError(400, 'invalid_body', 'phone: must be a phone number such as 6281234567890');
+    const coop = await models.Coop.findOne({ $or: [{ slug: String(req.params.coop) }, { _id: String(req.params.coop) }] }, { _id: 1 }).lean();
+    if (!coop) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
+    res.json(await numbers.pair(coop._id, e164?.slice(1)));
+  });
+  return router;
+}
