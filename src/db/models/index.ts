@@ -77,4 +77,10 @@ export async function ensureIndexes(models: Models): Promise<void> {
     });
     await model.createIndexes();
   }
+  // Before the dedupe key named coop and sender, it was channel + provider id: that index
+  // would still refuse another sender's message with the same id, so it goes.
+  await models.InboundMessage.collection.dropIndex('channel_1_providerMessageId_1').catch((error: unknown) => {
+    // 27 IndexNotFound: a database created after the change.
+    if ((error as { code?: number }).code !== 27) throw error;
+  });
 }
