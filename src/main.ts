@@ -146,7 +146,14 @@ async function runFromCommandLine(): Promise<void> {
     }
     process.exit(1);
   }
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // Ctrl-C under `npm start` arrives twice (the terminal's and npm's): the second must not cut the first short.
+    if (shuttingDown) {
+      service.logger.info({ signal }, 'already shutting down');
+      return;
+    }
+    shuttingDown = true;
     service.logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
       service.logger.error('shutdown took too long, exiting');
@@ -161,8 +168,8 @@ async function runFromCommandLine(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 /** The start-up error and its causes, one line: what went wrong, not a stack. */

@@ -13,14 +13,16 @@ export function paymentOptions(facts: Facts): PaymentMethod[] {
     'cod',
     'transfer',
     ...(facts.coop.settings.qris.enabled ? (['qris'] as const) : []),
-    ...(facts.member ? (['simpanan'] as const) : []),
+    // Paying from savings moves the member's money: not offered where the coop asks for a PIN
+    // (SMS can be spoofed), since the order flow does not ask for one.
+    ...(facts.member && showsSavingsFigures(facts) ? (['simpanan'] as const) : []),
   ];
 }
 
 /**
  * False on a channel where the coop asks for a PIN before it shows savings (SMS by default):
- * a reply there must not carry a savings figure, because the order flow never asks for the
- * PIN. The `pinRequired` guard of the balance flow is this rule too.
+ * a reply there must not carry a savings figure nor move savings, because the order flow
+ * never asks for the PIN. The `pinRequired` guard of the balance flow is this rule too.
  */
 export function showsSavingsFigures(facts: Facts): boolean {
   return !facts.coop.settings.pinRequiredOn.includes(facts.channel);

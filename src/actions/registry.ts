@@ -62,7 +62,6 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:payment_option.qris',
       'order:payment_choice.qris',
       'order:payment_option.simpanan',
-      'order:payment_option.simpanan_no_balance',
       'order:payment_choice.simpanan',
       'order:fulfilment_option.pickup',
       'order:fulfilment_option.delivery',

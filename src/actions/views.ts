@@ -37,11 +37,10 @@ export const views: Record<string, View> = {
     const showBalance = showsSavingsFigures(facts);
     const balance: ReplyParams = showBalance ? { sukarela: { money: facts.member?.sukarelaRp ?? 0 } } : {};
     const offered = paymentOptions(facts);
-    const optionKey = (method: PaymentMethod) => (method === 'simpanan' && !showBalance ? 'order:payment_option.simpanan_no_balance' : `order:payment_option.${method}`);
     return {
       total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
       ...balance,
-      options: { list: offered.map((method, index) => ({ key: optionKey(method), params: { n: index + 1, ...balance } })) },
+      options: { list: offered.map((method, index) => ({ key: `order:payment_option.${method}`, params: { n: index + 1, ...balance } })) },
       choices: { list: offered.map((method, index) => ({ key: `order:payment_choice.${method}`, params: { n: index + 1 } })), inline: true },
     };
   },

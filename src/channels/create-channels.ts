@@ -103,6 +103,10 @@ export function createChannels(deps: ChannelsDeps): Channels {
         resolveCoop: async (channel, to) => (await findCoopByNumber(models, channel, to))?._id,
         handle: deps.handle,
         claimInline,
+        releaseInline: async (ids) => {
+          await outbox.releaseInline(ids, clock());
+          wake('twilio');
+        },
         recordStatus,
         logger,
       }),

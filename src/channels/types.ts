@@ -101,3 +101,6 @@ export type DeliveryStatusSink = (update: DeliveryStatusUpdate) => Promise<void>
  * claimed by the worker and must not be answered inline too.
  */
 export type InlineReplyClaim = (outboxIds: string[]) => Promise<string[]>;
+
+/** Gives inline-claimed replies back to the outbox worker: the inline answer never reached the provider. */
+export type InlineReplyRelease = (outboxIds: string[]) => Promise<void>;

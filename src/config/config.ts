@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gatewaySettingsFrom, SmsGatewaySettingsError } from '../channels/sms-gateway/sms-gateway-settings.js';
 import { envSchema, type Env } from './env-schema.js';
 
 /** Tokens shorter than this are refused in production: they can be guessed. */
@@ -65,6 +66,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     throw new ConfigError('PUBLIC_BASE_URL', 'is required when Twilio is configured (Twilio signs the public URL)');
   }
 
+  const smsGateway =
+    env.SMS_GATEWAY_URL || env.SMS_GATEWAY_LOGIN || env.SMS_GATEWAY_PASSWORD || env.SMS_GATEWAY_SIGNING_KEY
+      ? { baseUrl: env.SMS_GATEWAY_URL, login: env.SMS_GATEWAY_LOGIN, password: env.SMS_GATEWAY_PASSWORD, signingKey: env.SMS_GATEWAY_SIGNING_KEY }
+      : undefined;
+  checkSmsGatewayDefaults(smsGateway);
+
   return Object.freeze({
     nodeEnv: env.NODE_ENV,
     isProduction,
@@ -78,10 +85,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN } : undefined,
     whatsappEnabled: env.WHATSAPP_ENABLED,
-    smsGateway:
-      env.SMS_GATEWAY_URL || env.SMS_GATEWAY_LOGIN || env.SMS_GATEWAY_PASSWORD || env.SMS_GATEWAY_SIGNING_KEY
-        ? { baseUrl: env.SMS_GATEWAY_URL, login: env.SMS_GATEWAY_LOGIN, password: env.SMS_GATEWAY_PASSWORD, signingKey: env.SMS_GATEWAY_SIGNING_KEY }
-        : undefined,
+    smsGateway,
     timeZone: env.TZ,
   });
+}
+
+const SMS_GATEWAY_VARIABLES: Record<string, string> = { baseUrl: 'SMS_GATEWAY_URL', login: 'SMS_GATEWAY_LOGIN', password: 'SMS_GATEWAY_PASSWORD', signingKey: 'SMS_GATEWAY_SIGNING_KEY' };
+
+/** Incomplete gateway defaults would fail every webhook later: refuse them now, naming the variable. */
+function checkSmsGatewayDefaults(defaults: Config['smsGateway']): void {
+  if (!defaults) return;
+  try {
+    gatewaySettingsFrom(undefined, defaults);
+  } catch (error) {
+    if (!(error instanceof SmsGatewaySettingsError)) throw error;
+    const field = error.fields[0] ?? 'login';
+    const problem = /signingKey/.test(field) ? 'must be at least 8 characters' : 'must be set together with the other SMS_GATEWAY_* variables';
+    throw new ConfigError(SMS_GATEWAY_VARIABLES[field] ?? 'SMS_GATEWAY_LOGIN', field === 'baseUrl' ? 'must be an http(s) URL' : problem);
+  }
 }

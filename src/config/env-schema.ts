@@ -25,7 +25,7 @@ export const envSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex characters').optional(),
   TWILIO_AUTH_TOKEN: optionalText,
   WHATSAPP_ENABLED: booleanFlag.default(false),
-  SMS_GATEWAY_URL: z.url({ message: 'must be an absolute URL such as https://api.sms-gate.app/3rdparty/v1' }).optional(),
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://api.sms-gate.app/3rdparty/v1' }).optional(),
   SMS_GATEWAY_LOGIN: optionalText,
   SMS_GATEWAY_PASSWORD: optionalText,
   SMS_GATEWAY_SIGNING_KEY: optionalText,

@@ -36,6 +36,8 @@ export interface OutboxStore {
   releaseOwner(provider: ProviderName, owner: string, now: Date): Promise<number>;
   /** Marks pending items as answered inline; returns the ids it took (see InlineReplyClaim). */
   claimInline(ids: string[], now: Date): Promise<string[]>;
+  /** Undoes claimInline for items whose inline answer never reached the provider: due for the worker now. */
+  releaseInline(ids: string[], now: Date): Promise<void>;
   /** Records a provider's delivery report on its item; returns the item as it is now, if the report moved it. */
   recordStatus(update: DeliveryStatusUpdate): Promise<OutboxItemDoc | null>;
   /** Adds an item outside a conversation turn (a fallback, a notification). */
@@ -94,6 +96,13 @@ export function createOutboxStore(models: Models): OutboxStore {
       const taken = await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray();
       const takenIds = new Set(taken.map((doc) => String(doc._id)));
       return ids.filter((id) => takenIds.has(id));
+    },
+    async releaseInline(ids, now) {
+      if (ids.length === 0) return;
+      await collection.updateMany(
+        { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, status: 'sent', sentBy: 'inline' },
+        { $set: { status: 'pending', nextAttemptAt: now, updatedAt: now }, $unset: { sentBy: '', sentAt: '' } },
+      );
     },
     async recordStatus(update) {
       const from = REPORT_MAY_MOVE[update.status];

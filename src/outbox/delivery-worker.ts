@@ -84,7 +84,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const detail = { ...(error instanceof SendError && error.code ? { code: error.code } : {}), message: error instanceof Error ? error.message : String(error) };
     if (permanent || item.attempts >= maxAttempts) {
       await store.markFailed(item, owner, detail, clock());
-      log.warn({ outboxId: String(item._id), to: maskPhone(item.to), attempts: item.attempts, code: detail.code, err: error }, 'outbox item failed');
+      log.error({ outboxId: String(item._id), to: maskPhone(item.to), attempts: item.attempts, code: detail.code, err: error }, 'outbox item failed for good');
       await options.onFailed?.(item, detail);
       return;
     }

@@ -38,8 +38,8 @@ describe('a coop offering everything (the demo coop): menus read as they always 
     await chat.send(SITI, 'batal');
 
     await chat.send(SITI, 'beras 2 kg', { channel: 'sms' });
-    // On SMS no savings figure is shown before the PIN.
-    expect(await chat.send(SITI, '1', { channel: 'sms' })).toEqual(['Bayar pakai apa?\n1. Bayar di tempat (COD)\n2. Transfer bank\n3. QRIS\n4. Potong simpanan sukarela']);
+    // On SMS savings are neither shown nor spent before the PIN.
+    expect(await chat.send(SITI, '1', { channel: 'sms' })).toEqual(['Bayar pakai apa?\n1. Bayar di tempat (COD)\n2. Transfer bank\n3. QRIS']);
     await chat.send(SITI, 'batal', { channel: 'sms' });
 
     await chat.send(SITI, 'english');

@@ -72,6 +72,9 @@ describe('loadConfig', () => {
     [{ TWILIO_ACCOUNT_SID: twilioSid, TWILIO_AUTH_TOKEN: 'x' }, 'PUBLIC_BASE_URL is required when Twilio'],
     [{ NODE_ENV: 'production' }, 'ADMIN_TOKEN is required in production'],
     [{ NODE_ENV: 'production', ADMIN_TOKEN: 'short-token' }, 'ADMIN_TOKEN must be at least 24 characters'],
+    [{ SMS_GATEWAY_LOGIN: 'KDMP', SMS_GATEWAY_PASSWORD: 'secret-1', SMS_GATEWAY_SIGNING_KEY: 'short' }, 'SMS_GATEWAY_SIGNING_KEY must be at least 8 characters'],
+    [{ SMS_GATEWAY_LOGIN: 'KDMP' }, 'SMS_GATEWAY_PASSWORD must be set together'],
+    [{ SMS_GATEWAY_URL: 'ftp://phone.local' }, 'SMS_GATEWAY_URL must be'],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let thrown: unknown;
     try {

@@ -30,6 +30,7 @@ const messageBody = z.strictObject({
 export function createSimulatorRouter(deps: SimulatorDependencies): Router {
   const router = Router();
   router.post('/api/simulator/messages', async (req, res) => {
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the message as JSON (content-type: application/json)');
     const body = parseInput(messageBody, req.body, 'invalid_body');
     const from = normalizePhone(body.from);
     if (!from) throw new HttpError(400, 'invalid_phone', 'from must be a phone number such as +6281200000002');

@@ -19,7 +19,9 @@ const messageStateSchema = z.object({ id: z.string().min(1) }).loose();
 
 /** Statuses worth retrying: the phone or relay is busy, down or overloaded. */
 function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
+  // 401/403/404 mean our gateway settings are wrong (password, URL): retried, so replies go
+  // out once an operator fixes them instead of failing for good on the first try.
+  return status === 401 || status === 403 || status === 404 || status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
 /**

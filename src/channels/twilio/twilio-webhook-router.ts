@@ -1,7 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
 import twilio from 'twilio';
 import { maskPhone, type Logger } from '../../logger.js';
-import type { ChannelName, DeliveryStatusSink, HandledReply, InboundMessage, InlineReplyClaim, MessageHandler } from '../types.js';
+import type { ChannelName, DeliveryStatusSink, HandledReply, InboundMessage, InlineReplyClaim, InlineReplyRelease, MessageHandler } from '../types.js';
 import { settleWithin } from './settle-within.js';
 import { twilioInboundSchema } from './twilio-inbound-payload.js';
 import { TWILIO_MESSAGE_PATH, TWILIO_STATUS_PATH } from './twilio-paths.js';
@@ -21,6 +21,7 @@ export interface TwilioWebhookDependencies {
   resolveCoop(channel: ChannelName, toNumber: string): Promise<string | undefined>;
   handle: MessageHandler;
   claimInline: InlineReplyClaim;
+  releaseInline: InlineReplyRelease;
   recordStatus: DeliveryStatusSink;
   logger: Logger;
   inlineWindowMs?: number;
@@ -41,6 +42,9 @@ export function createTwilioWebhookRouter(deps: TwilioWebhookDependencies): Rout
   const checkSignature = createTwilioSignatureCheck({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, logger });
 
   router.post(TWILIO_MESSAGE_PATH, parseForm, checkSignature, async (req, res) => {
+    let closedEarly = false;
+    res.once('close', () => (closedEarly = !res.writableFinished));
+    const hungUp = () => closedEarly || res.destroyed;
     const parsed = twilioInboundSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       logger.warn({ issues: parsed.error.issues.map((issue) => issue.path.join('.')) }, 'twilio message refused: invalid body');
@@ -100,6 +104,11 @@ export function createTwilioWebhookRouter(deps: TwilioWebhookDependencies): Rout
       return;
     }
 
+    // Twilio gave up on this request (timeout, reset): the worker sends the replies by REST.
+    if (hungUp()) {
+      log.warn({ coopId }, 'twilio request closed before the replies were ready; the outbox sends them');
+      return;
+    }
     let claimed: HandledReply[];
     try {
       const claimedIds = new Set(await deps.claimInline(handled.replies.map((reply) => reply.outboxId)));
@@ -108,6 +117,17 @@ export function createTwilioWebhookRouter(deps: TwilioWebhookDependencies): Rout
     } catch (error) {
       log.error({ err: error, coopId }, 'claiming twilio replies for TwiML failed; the outbox sends them');
       claimed = [];
+    }
+    if (claimed.length > 0) {
+      const ids = claimed.map((reply) => reply.outboxId);
+      // Sent only if the answer was written out whole; otherwise the worker sends them after all.
+      const giveBack = () => {
+        if (res.writableFinished) return;
+        log.warn({ coopId, replies: ids.length }, 'TwiML answer not delivered; the outbox sends the replies');
+        deps.releaseInline(ids).catch((error: unknown) => log.error({ err: error }, 'could not give inline replies back to the outbox'));
+      };
+      if (hungUp()) return giveBack();
+      res.once('close', giveBack);
     }
     sendTwiml(res, claimed.map((reply) => reply.text));
   });

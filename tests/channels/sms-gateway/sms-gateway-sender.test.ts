@@ -167,9 +167,10 @@ describe('SMS gateway sender (real android-sms-gateway client against a local st
 
   test.each([
     [400, true],
-    [401, true],
-    [403, true],
-    [404, true],
+    // Wrong settings (password, URL): kept for retry until someone fixes them.
+    [401, false],
+    [403, false],
+    [404, false],
     [429, false],
     [500, false],
     [503, false],

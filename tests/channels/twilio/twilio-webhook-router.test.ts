@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import express from 'express';
@@ -54,6 +54,7 @@ function createRecorder() {
     resolveCoop: [] as Array<[ChannelName, string]>,
     handle: [] as InboundMessage[],
     claimInline: [] as string[][],
+    releaseInline: [] as string[][],
     recordStatus: [] as DeliveryStatusUpdate[],
   };
   const behaviour = {
@@ -75,6 +76,9 @@ function createRecorder() {
     claimInline: async (ids: string[]) => {
       calls.claimInline.push(ids);
       return behaviour.claim(ids);
+    },
+    releaseInline: async (ids: string[]) => {
+      calls.releaseInline.push(ids);
     },
     recordStatus: async (update: DeliveryStatusUpdate) => {
       calls.recordStatus.push(update);
@@ -112,6 +116,7 @@ describe('Twilio webhook router over HTTP', () => {
         resolveCoop: recorder.resolveCoop,
         handle: recorder.handle,
         claimInline: recorder.claimInline,
+        releaseInline: recorder.releaseInline,
         recordStatus: recorder.recordStatus,
         logger: createLogger({ level: 'info', pretty: false }, sink),
         clock: () => NOW,
@@ -160,6 +165,23 @@ describe('Twilio webhook router over HTTP', () => {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (signature !== null) headers['x-twilio-signature'] = signature;
     return fetch(localBase + path, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  }
+
+  /** Posts a signed message and hangs up (closes the connection) when `hangUp` resolves, as Twilio does on its timeout. */
+  function postThenHangUp(params: Record<string, string>, hangUp: Promise<void>): Promise<void> {
+    const body = new URLSearchParams(params).toString();
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_BASE}/webhooks/twilio`, params);
+    return new Promise((resolve) => {
+      const request = http.request(`${localBase}/webhooks/twilio`, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'x-twilio-signature': signature },
+      });
+      request.on('error', () => resolve());
+      request.on('close', () => resolve());
+      request.end(body);
+      void hangUp.then(() => request.destroy());
+    });
   }
 
   function logsAt(level: number): Array<Record<string, unknown>> {
@@ -337,6 +359,42 @@ describe('Twilio webhook router over HTTP', () => {
       await finish.promise;
       await new Promise((resolve) => setImmediate(resolve));
       expect(recorder.calls.claimInline).toEqual([]);
+    });
+
+    test('replies ready after Twilio hung up are not claimed inline: the outbox sends them by REST', async () => {
+      const ready = defer<void>();
+      recorder.behaviour.handle = async () => {
+        await ready.promise;
+        return { processed: true, replies: [{ outboxId: 'c1', text: 'halo' }] };
+      };
+      const handling = defer<void>();
+      const original = recorder.behaviour.handle;
+      recorder.behaviour.handle = async (message) => {
+        handling.resolve();
+        return original(message);
+      };
+      await postThenHangUp(inboundForm(), handling.promise);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ready.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(recorder.calls.handle).toHaveLength(1);
+      expect(recorder.calls.claimInline).toEqual([]);
+    });
+
+    test('replies claimed inline whose answer was not written out are given back to the outbox', async () => {
+      const claimed = defer<void>();
+      const goOn = defer<void>();
+      recorder.behaviour.handle = async () => ({ processed: true, replies: [{ outboxId: 'd1', text: 'halo' }] });
+      recorder.behaviour.claim = async (ids) => {
+        claimed.resolve();
+        await goOn.promise;
+        return ids;
+      };
+      await postThenHangUp(inboundForm(), claimed.promise);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      goOn.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(recorder.calls.releaseInline).toEqual([['d1']]);
     });
 
     test('a small inline window is honoured too', async () => {
