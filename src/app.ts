@@ -19,8 +19,11 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // An API: no ETag hashing of every answer.
+  app.set('etag', false);
+  // Provider webhooks are called by servers, not browsers: they skip helmet's headers.
   for (const router of deps.webhookRouters ?? []) app.use(router);
+  app.use(helmet());
   app.use(express.json({ limit: '64kb' }));
   app.use(createHealthRouter(deps.databaseLane));
   for (const router of deps.routers) app.use(router);

@@ -6,7 +6,7 @@ import type { OutboxStore } from '../db/outbox-store.js';
 import type { Logger } from '../logger.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../outbox/delivery-worker.js';
 import { createSmsFallback } from '../outbox/sms-fallback.js';
-import { findCoopByNumber } from '../domain/coops/find-coop-by-number.js';
+import { createCoopNumberCache } from '../db/coop-number-cache.js';
 import { isPaired } from '../db/whatsapp-auth-store.js';
 import type { ChatService } from '../engine/chat-service.js';
 import { maskPhone } from '../logger.js';
@@ -94,13 +94,14 @@ export function createChannels(deps: ChannelsDeps): Channels {
   const clock = () => new Date();
   const claimInline = (ids: string[]) => outbox.claimInline(ids, clock());
 
+  const coopsByNumber = createCoopNumberCache(models);
   if (config.twilio && config.publicBaseUrl) {
     const { accountSid, authToken } = config.twilio;
     routers.push(
       createTwilioWebhookRouter({
         authToken,
         publicBaseUrl: config.publicBaseUrl,
-        resolveCoop: async (channel, to) => (await findCoopByNumber(models, channel, to))?._id,
+        resolveCoop: (channel, to) => coopsByNumber.get(channel, to),
         handle: deps.handle,
         claimInline,
         releaseInline: async (ids) => {

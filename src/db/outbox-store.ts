@@ -1,5 +1,7 @@
+import type { FindOneAndUpdateOptions } from 'mongodb';
 import { Types } from 'mongoose';
 import type { DeliveryStatusUpdate, ProviderName, SendResult } from '../channels/types.js';
+import { createBatcher } from '../shared/batcher.js';
 import type { Models } from './models/index.js';
 import type { OutboxItemDoc, OutboxStatus } from './models/outbox-item.js';
 
@@ -49,14 +51,29 @@ export interface OutboxStore {
 export function createOutboxStore(models: Models): OutboxStore {
   const collection = models.OutboxItem.collection;
   const held = (item: OutboxItemDoc, owner: string) => ({ _id: item._id, status: 'sending', 'lease.owner': owner });
+  // Inline answers of the webhooks in flight are claimed together: one update for many requests.
+  const inlineClaims = createBatcher<{ ids: string[]; now: Date }, string[]>(async (requests) => {
+    const all = requests.flatMap(({ ids }) => ids);
+    if (all.length === 0) return requests.map(() => ({ ok: true, value: [] }));
+    const objectIds = all.map((id) => new Types.ObjectId(id));
+    const now = requests[requests.length - 1].now;
+    const { modifiedCount } = await collection.updateMany({ _id: { $in: objectIds }, status: 'pending' }, { $set: { status: 'sent', sentBy: 'inline', sentAt: now, updatedAt: now } });
+    // Usually every one was still pending; only otherwise ask which the worker took first.
+    const taken =
+      modifiedCount === all.length
+        ? new Set(all)
+        : new Set((await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)));
+    return requests.map(({ ids }) => ({ ok: true, value: ids.filter((id) => taken.has(id)) }));
+  });
   return {
     async claimNext(provider, owner, now, leaseMs) {
-      return (await collection.findOneAndUpdate(
-        { provider, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', 'lease.until': { $lte: now } }] },
-        { $set: { status: 'sending', lease: { owner, until: new Date(now.getTime() + leaseMs) }, updatedAt: now }, $inc: { attempts: 1 } },
-        // Oldest first: one recipient's replies then leave in the order they were written.
-        { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after' },
-      )) as OutboxItemDoc | null;
+      const claim = { $set: { status: 'sending', lease: { owner, until: new Date(now.getTime() + leaseMs) }, updatedAt: now }, $inc: { attempts: 1 } };
+      // Oldest first: one recipient's replies then leave in the order they were written.
+      const options: FindOneAndUpdateOptions & { includeResultMetadata: false } = { sort: { createdAt: 1, _id: 1 }, returnDocument: 'after', includeResultMetadata: false };
+      // Two plain queries, each on the {provider, status, ...} index: a lapsed lease first (rare), then a due item.
+      const lapsed = await collection.findOneAndUpdate({ provider, status: 'sending', 'lease.until': { $lte: now } }, claim, options);
+      if (lapsed) return lapsed as unknown as OutboxItemDoc;
+      return (await collection.findOneAndUpdate({ provider, status: 'pending', nextAttemptAt: { $lte: now } }, claim, options)) as unknown as OutboxItemDoc | null;
     },
     async hasEarlierOpen(item) {
       // Written earlier: by the turn's time, then by id within one turn. Ids alone do not order
@@ -89,14 +106,7 @@ export function createOutboxStore(models: Models): OutboxStore {
       const result = await collection.updateMany({ provider, status: 'sending', 'lease.owner': owner }, { $set: { status: 'pending', nextAttemptAt: now, updatedAt: now }, $unset: { lease: '' } });
       return result.modifiedCount;
     },
-    async claimInline(ids, now) {
-      if (ids.length === 0) return [];
-      const objectIds = ids.map((id) => new Types.ObjectId(id));
-      await collection.updateMany({ _id: { $in: objectIds }, status: 'pending' }, { $set: { status: 'sent', sentBy: 'inline', sentAt: now, updatedAt: now } });
-      const taken = await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray();
-      const takenIds = new Set(taken.map((doc) => String(doc._id)));
-      return ids.filter((id) => takenIds.has(id));
-    },
+    claimInline: (ids, now) => inlineClaims.run({ ids, now }),
     async releaseInline(ids, now) {
       if (ids.length === 0) return;
       await collection.updateMany(

@@ -264,7 +264,8 @@ class Dispatcher {
   ): Promise<HandledMessage> {
     const drafts = replyDrafts(message, turn.texts, turn.now, messageKey(message));
     const ids = await this.stores.turns.commit({ claimId: turn.claimId, outcome: turn.outcome, replies: drafts, now: turn.now, ...(turn.session ? { session: turn.session } : {}) });
-    if (drafts.some((draft) => draft.status === 'pending')) this.onOutboxWritten(message.provider);
+    // Held items (a Twilio reply waiting for its TwiML answer) are found by the worker's poll when due.
+    if (drafts.some((draft) => draft.status === 'pending' && draft.nextAttemptAt <= turn.now)) this.onOutboxWritten(message.provider);
     return { processed: true, replies: ids.map((outboxId, index) => ({ outboxId, text: turn.texts[index] })) };
   }
 }

@@ -227,10 +227,11 @@ describe('staff helpers', () => {
     await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'resident' })).rejects.toMatchObject({ code: 'not_cancellable' });
   });
 
-  test('findCoopByNumber routes a business number to its coop', async () => {
-    const { findCoopByNumber } = await import('../../src/domain/coops/find-coop-by-number.js');
-    expect((await findCoopByNumber(models, 'whatsapp', '+15005550006'))?._id).toBe(coopId);
-    expect((await findCoopByNumber(models, 'sms', '+15005550006'))?._id).toBe(coopId);
-    expect(await findCoopByNumber(models, 'whatsapp', '+620000')).toBeNull();
+  test('a business number routes to its coop', async () => {
+    const { createCoopNumberCache } = await import('../../src/db/coop-number-cache.js');
+    const numbers = createCoopNumberCache(models);
+    expect(await numbers.get('whatsapp', '+15005550006')).toBe(coopId);
+    expect(await numbers.get('sms', '+15005550006')).toBe(coopId);
+    expect(await numbers.get('whatsapp', '+620000')).toBeUndefined();
   });
 });
