@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Models, OrderDoc } from '../db/models/index.js';
-import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
+import { findCoopId } from './find-coop-id.js';
 import { ORDER_STATUSES } from '../db/models/order.js';
 
 const listQuery = z.object({
@@ -17,11 +17,7 @@ export function createOrdersRouter(models: Models): Router {
   router.get('/orders', async (req, res) => {
     const { coop, status, limit } = parseInput(listQuery, req.query, 'invalid_query');
     const filter: Record<string, unknown> = {};
-    if (coop) {
-      const found = await models.Coop.findOne({ $or: [{ slug: coop }, { _id: coop }] }, { _id: 1 }).lean();
-      if (!found) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
-      filter.coopId = found._id;
-    }
+    if (coop) filter.coopId = await findCoopId(models, coop);
     if (status) filter.status = status;
     const orders = await models.Order.find(filter).sort({ placedAt: -1, _id: -1 }).limit(limit).lean<OrderDoc[]>();
     res.json({ orders: orders.map(presentOrder) });

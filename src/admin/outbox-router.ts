@@ -7,6 +7,7 @@ import { OUTBOX_STATUSES, type OutboxItemDoc } from '../db/models/outbox-item.js
 import type { OutboxStore } from '../db/outbox-store.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
+import { findCoopId } from './find-coop-id.js';
 
 const listQuery = z.strictObject({
   coop: z.string().max(100).optional(),
@@ -26,12 +27,7 @@ export function createOutboxRouter(models: Models, outbox: OutboxStore): Router 
       to = normalizePhone(query.to);
       if (!to) throw new HttpError(400, 'invalid_query', 'to: must be a phone number such as +6281200000002');
     }
-    let coopId: string | undefined;
-    if (query.coop) {
-      const found = await models.Coop.findOne({ $or: [{ slug: query.coop }, { _id: query.coop }] }, { _id: 1 }).lean();
-      if (!found) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
-      coopId = found._id;
-    }
+    const coopId = query.coop ? await findCoopId(models, query.coop) : undefined;
     const items = await outbox.list({
       limit: query.limit,
       ...(coopId ? { coopId } : {}),

@@ -5,6 +5,7 @@ import { normalizePhone } from '../channels/phone.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
+import { findCoopId } from './find-coop-id.js';
 
 const pairBody = z.strictObject({ phone: z.string().max(30).optional() });
 
@@ -27,9 +28,7 @@ export function createWhatsAppRouter(models: Models, whatsapp: WhatsAppNumbers |
     const { phone } = parseInput(pairBody, req.body ?? {}, 'invalid_body');
     const e164 = phone === undefined ? undefined : normalizePhone(phone);
     if (phone !== undefined && !e164) throw new HttpError(400, 'invalid_body', 'phone: must be a phone number such as 6281234567890');
-    const coop = await models.Coop.findOne({ $or: [{ slug: String(req.params.coop) }, { _id: String(req.params.coop) }] }, { _id: 1 }).lean();
-    if (!coop) throw new HttpError(404, 'unknown_coop', 'No such cooperative');
-    res.json(await numbers.pair(coop._id, e164?.slice(1)));
+    res.json(await numbers.pair(await findCoopId(models, String(req.params.coop)), e164?.slice(1)));
   });
   return router;
 }
