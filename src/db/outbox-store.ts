@@ -14,13 +14,20 @@ export interface OutboxQuery {
   before?: Types.ObjectId;
 }
 
-/** Statuses a delivery report may move an item from; a report never moves an item backwards. */
+/**
+ * Statuses a delivery report may move an item from; a report never moves an item backwards.
+ * 'pending': a report can overtake the record of its send (a crash in between), and a
+ * delivered message must not be sent again.
+ */
 const REPORT_MAY_MOVE: Record<DeliveryStatusUpdate['status'], OutboxStatus[]> = {
   queued: [],
-  sent: ['sending'],
-  delivered: ['sending', 'sent'],
+  sent: ['pending', 'sending'],
+  delivered: ['pending', 'sending', 'sent'],
   failed: ['sending', 'sent'],
 };
+
+/** Providers whose message id is the outbox item's own id (the SMS gateway takes ours). */
+const SENT_UNDER_OUR_ID = new Set<ProviderName>(['sms-gateway']);
 
 export interface OutboxStore {
   /** Claims the oldest due item of a provider (or one whose worker's lease lapsed) for `owner`. */
@@ -123,11 +130,13 @@ export function createOutboxStore(models: Models): OutboxStore {
         fields.failedAt = update.at;
         fields.lastError = { ...(update.errorCode ? { code: update.errorCode } : {}), message: 'reported failed by the provider' };
       }
-      return (await collection.findOneAndUpdate(
-        { provider: update.provider, providerMessageId: update.providerMessageId, status: { $in: from } },
-        { $set: fields },
-        { returnDocument: 'after' },
-      )) as OutboxItemDoc | null;
+      const move = (filter: Record<string, unknown>) =>
+        collection.findOneAndUpdate({ ...filter, provider: update.provider, status: { $in: from } }, { $set: fields }, { returnDocument: 'after' }) as Promise<OutboxItemDoc | null>;
+      const moved = await move({ providerMessageId: update.providerMessageId });
+      if (moved || !SENT_UNDER_OUR_ID.has(update.provider) || !Types.ObjectId.isValid(update.providerMessageId)) return moved;
+      // Providers that take our id can report before the send was recorded (the sender died
+      // after the provider took the message): the report finds the item by its own id.
+      return move({ _id: new Types.ObjectId(update.providerMessageId) });
     },
     async add(item, now) {
       const document = { _id: new Types.ObjectId(), attempts: 0, ...item, createdAt: now, updatedAt: now, __v: 0 } as OutboxItemDoc;

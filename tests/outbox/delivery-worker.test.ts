@@ -177,4 +177,16 @@ describe('delivery worker', () => {
     expect(await report('failed')).toBeNull();
     expect((await itemById(item._id)).status).toBe('delivered');
   });
+
+  test('a gateway report that overtakes the record of its send (a crash in between) still lands, and the item is not sent again', async () => {
+    const item = await addItem({ provider: 'sms-gateway', channel: 'sms' });
+    // The phone took the message, the worker died before markSent: the item is back to pending.
+    expect(await store.recordStatus({ provider: 'sms-gateway', providerMessageId: String(item._id), status: 'delivered', at: clock.now() })).toMatchObject({ status: 'delivered' });
+    const { sender, sent } = fakeProvider('sms-gateway');
+    await createDeliveryWorker({ sender, store, owner: 'me', logger: silentLogger, clock: clock.now }).drain();
+    expect(sent).toEqual([]);
+    // Not for providers whose ids are their own.
+    const other = await addItem({ provider: 'twilio', to: '+6281200000011' });
+    expect(await store.recordStatus({ provider: 'twilio', providerMessageId: String(other._id), status: 'delivered', at: clock.now() })).toBeNull();
+  });
 });
