@@ -91,7 +91,8 @@ describe('dispatcher on in-memory stores', () => {
 
   test.each([
     { provider: 'simulator' as const, channel: 'whatsapp' as const, status: 'sent', holdMs: 0, wakes: false },
-    { provider: 'twilio' as const, channel: 'sms' as const, status: 'pending', holdMs: INLINE_REPLY_HOLD_MS, wakes: true },
+    // Held for the TwiML answer: the worker finds it by its poll once due, not woken now.
+    { provider: 'twilio' as const, channel: 'sms' as const, status: 'pending', holdMs: INLINE_REPLY_HOLD_MS, wakes: false },
     { provider: 'baileys' as const, channel: 'whatsapp' as const, status: 'pending', holdMs: 0, wakes: true },
   ])('$provider replies are stored as outbox drafts back to the sender ($status, due after $holdMs ms)', async ({ provider, channel, status, holdMs, wakes }) => {
     const chat = await startDispatcher();
@@ -108,7 +109,7 @@ describe('dispatcher on in-memory stores', () => {
       if (status === 'sent') expect(item).toMatchObject({ sentBy: 'inline', sentAt: now });
       else expect(item.sentAt).toBeUndefined();
     }
-    // Only items a worker must send wake it.
+    // Only items a worker must send now wake it.
     expect(chat.woken).toEqual(wakes ? [provider] : []);
   });
 
