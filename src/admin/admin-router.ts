@@ -4,7 +4,7 @@ import type { OutboxStore } from '../db/outbox-store.js';
 import { createOrdersRouter } from './orders-router.js';
 import { createOutboxRouter } from './outbox-router.js';
 import { createWhatsAppRouter } from './whatsapp-router.js';
-import type { WhatsAppNumbers } from '../channels/create-channels.js';
+import type { WhatsAppNumbers } from '../channels/whatsapp-numbers.js';
 import { requireAdminToken } from './require-admin-token.js';
 
 /** Everything under /admin/api, behind the admin token. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WhatsAppNumbers } from '../channels/create-channels.js';
+import type { WhatsAppNumbers } from '../channels/whatsapp-numbers.js';
 import { normalizePhone } from '../channels/phone.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';

@@ -68,6 +68,13 @@ describe('simulator channels, the outbox API and refused request bodies', () => 
     expect((await outbox('?to=not-a-phone')).status).toBe(400);
   });
 
+  test('the WhatsApp admin routes say plainly when WhatsApp is not enabled', async () => {
+    const status = await fetch(`${base}/admin/api/whatsapp`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(status.status).toBe(409);
+    expect(((await status.json()) as { error: { code: string } }).error.code).toBe('whatsapp_disabled');
+    expect((await fetch(`${base}/admin/api/whatsapp`)).status).toBe(401);
+  });
+
   test('a body in an unsupported charset or with a broken content-encoding is refused with 400/415, never a 500', async () => {
     const post = (path: string, headers: Record<string, string>, body: string | Buffer) => fetch(`${base}${path}`, { method: 'POST', headers, body });
     const cases: Array<[string, Record<string, string>, string | Buffer, number]> = [
