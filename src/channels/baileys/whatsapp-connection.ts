@@ -15,7 +15,7 @@ import { isPairedCreds, useMongoAuthState, type MongoAuthState } from '../../db/
 import type { Logger } from '../../logger.js';
 import { createKeyedMutex } from '../../shared/keyed-mutex.js';
 import { normalizePhone } from '../phone.js';
-import type { DeliveryStatusSink, MessageHandler } from '../types.js';
+import type { DeliveryStatusSink, HandledMessage, InboundMessage, MessageHandler } from '../types.js';
 import { toBaileysLogger } from './baileys-logger.js';
 import type { BaileysSocket, SocketFactory } from './baileys-socket.js';
 import { toDeliveryStatusUpdate } from './delivery-receipts.js';
@@ -31,6 +31,8 @@ import { createRecentIds } from './recent-ids.js';
  * - replaced: another client took this login over; this one stopped (no reconnect loop)
  * - closed: not started, or stopped
  */
+const DEFAULT_HANDLE_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+
 export type WhatsAppConnectionState = 'connecting' | 'open' | 'pairing' | 'logged_out' | 'replaced' | 'closed';
 
 export interface WhatsAppConnectionDeps {
@@ -58,6 +60,8 @@ export interface WhatsAppConnectionDeps {
   recentIdsLimit?: number;
   /** Level Baileys' own log records are written at (default warn; debug when the service logs at debug). */
   baileysLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Waits between tries when the dispatcher fails a message (default 0.5, 1, 2, 4 s). */
+  handleRetryDelaysMs?: number[];
   /** Extra makeWASocket options (browser, version, ...). */
   socketConfig?: Omit<Partial<UserFacingSocketConfig>, 'auth' | 'logger'>;
 }
@@ -317,12 +321,13 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
     const messageLog = log.child({ messageId: inbound.providerMessageId, from: inbound.from });
     await sendPresence(sock, 'composing', jid);
     try {
-      const result = await deps.handle(inbound);
+      const result = await handleWithRetries(inbound, messageLog);
       messageLog.debug({ processed: result.processed, replies: result.replies.length }, 'whatsapp message handled');
     } catch (error) {
-      // Baileys has acknowledged the message already; forget the id so a redelivery is not dropped.
+      // Baileys has acknowledged the message already and WhatsApp will not send it again:
+      // it is lost unless the resident resends. Forget the id so a resend is not dropped.
       recentIds.delete(dedupeKey);
-      messageLog.error({ err: error }, 'whatsapp message could not be handled');
+      messageLog.error({ err: error }, 'whatsapp message could not be handled; it is lost');
       return;
     } finally {
       await sendPresence(live?.sock ?? sock, 'paused', jid);
@@ -331,6 +336,24 @@ export function createWhatsAppConnection(deps: WhatsAppConnectionDeps): WhatsApp
       await (live?.sock ?? sock).readMessages([msg.key]);
     } catch (error) {
       messageLog.debug({ err: error }, 'read receipt not sent');
+    }
+  }
+
+  /**
+   * WhatsApp does not redeliver a message Baileys has acknowledged, so a dispatcher failure
+   * (the database briefly away) is retried here a few times before the message is given up.
+   */
+  async function handleWithRetries(inbound: InboundMessage, messageLog: Logger): Promise<HandledMessage> {
+    const delays = deps.handleRetryDelaysMs ?? DEFAULT_HANDLE_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.handle(inbound);
+      } catch (error) {
+        if (attempt >= delays.length || !started) throw error;
+        messageLog.warn({ err: error, attempt: attempt + 1 }, 'whatsapp message not handled yet, retrying');
+        await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+        if (!started) throw error;
+      }
     }
   }
 

@@ -299,20 +299,34 @@ describe('createWhatsAppConnection', () => {
       ]);
     });
 
-    it('lets a redelivery through when the dispatcher failed the first time', async () => {
+    it('retries a message the dispatcher failed (WhatsApp will not send it again), then reads it', async () => {
       let calls = 0;
       const handle = jest.fn(async (): Promise<HandledMessage> => {
         calls += 1;
-        if (calls === 1) throw new Error('database unavailable');
+        if (calls <= 2) throw new Error('database unavailable');
         return { processed: true, replies: [] };
       });
-      const { sockets, timeline } = await startOpen({ handle });
+      const { sockets, timeline } = await startOpen({ handle, handleRetryDelaysMs: [5, 5, 5] });
       sockets[0].emit('messages.upsert', { type: 'notify', messages: [waMessage({ id: 'RETRY1' })] });
-      await until(() => calls === 1);
+      await until(() => calls === 3);
+      await until(() => timeline.some((call) => call.method === 'readMessages'));
+      expect(handle).toHaveBeenCalledTimes(3);
+    });
+
+    it('gives a message up after its retries and lets a resend of it through', async () => {
+      let calls = 0;
+      const handle = jest.fn(async (): Promise<HandledMessage> => {
+        calls += 1;
+        if (calls <= 2) throw new Error('database unavailable');
+        return { processed: true, replies: [] };
+      });
+      const { sockets, timeline } = await startOpen({ handle, handleRetryDelaysMs: [5] });
+      sockets[0].emit('messages.upsert', { type: 'notify', messages: [waMessage({ id: 'RETRY2' })] });
+      await until(() => calls === 2);
       await connectionSettled();
       expect(timeline.some((call) => call.method === 'readMessages')).toBe(false); // not read: it was not handled
-      sockets[0].emit('messages.upsert', { type: 'notify', messages: [waMessage({ id: 'RETRY1' })] });
-      await until(() => calls === 2);
+      sockets[0].emit('messages.upsert', { type: 'notify', messages: [waMessage({ id: 'RETRY2' })] });
+      await until(() => calls === 3);
       await until(() => timeline.some((call) => call.method === 'readMessages'));
     });
 
