@@ -24,9 +24,9 @@ module.exports = {
     {
       name: 'embedded-db-knows-no-product',
       severity: 'error',
-      comment: 'The embedded server is a MongoDB-compatible database, nothing more.',
+      comment: 'The embedded server is a MongoDB-compatible database, nothing more (shared/ holds product-free primitives).',
       from: { path: '^src/db/embedded/' },
-      to: { path: '^src/', pathNot: ['^src/db/embedded/', '^src/logger\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/db/embedded/', '^src/shared/', '^src/logger\\.ts$'] },
     },
     {
       name: 'adapters-only-translate',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../logger.js';
+import { isProcessRunning } from '../shared/is-process-running.js';
 import type { Models } from './models/index.js';
 import type { InstanceDoc } from './models/instance.js';
 
@@ -44,7 +45,7 @@ export function createInstanceRegistry(models: Models, logger: Logger, clock: ()
       if (other === id) return true;
       const doc = (await collection.findOne({ _id: other } as object)) as InstanceDoc | null;
       if (!doc) return false;
-      if (doc.host === hostname() && !processExists(doc.pid)) return false;
+      if (doc.host === hostname() && !isProcessRunning(doc.pid)) return false;
       // Same host and pid as this process, started before it: a previous life (a container restarted as pid 1).
       if (doc.host === hostname() && doc.pid === process.pid && doc.startedAt.getTime() < PROCESS_STARTED_AT) return false;
       return now.getTime() - doc.heartbeatAt.getTime() < HEARTBEAT_TIMEOUT_MS;
@@ -59,14 +60,4 @@ export function createInstanceRegistry(models: Models, logger: Logger, clock: ()
       await collection.deleteOne({ _id: id } as object).catch((error: unknown) => logger.warn({ err: error }, 'could not remove instance record'));
     },
   };
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

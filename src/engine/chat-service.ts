@@ -13,7 +13,7 @@ import type { InstanceRegistry } from '../db/instance-registry.js';
 import type { ContactDoc } from '../db/models/contact.js';
 import type { Models } from '../db/models/index.js';
 import { deleteExpiredSessions, describeSessionKey, readSession, type SessionKey } from '../db/session-store.js';
-import { createTurnWriter, type TurnWriter } from '../db/turn-writer.js';
+import { createTurnWriter, type Turn, type TurnWriter } from '../db/turn-writer.js';
 import { createContactEnsurer, type ContactEnsurer } from '../domain/contacts/ensure-contact.js';
 import { SessionConflictError } from '../domain/errors.js';
 import { createOrderPlacer, type OrderPlacer } from '../domain/orders/place-order.js';
@@ -156,7 +156,7 @@ class Dispatcher {
   private async process(
     message: InboundMessage,
     key: SessionKey,
-    claimId: Parameters<TurnWriter['commit']>[0]['claimId'],
+    claimId: Turn['claimId'],
     log: Logger,
     prefetched: Promise<ConversationRecords>,
     noteLanguage: (language: 'id' | 'en') => void,
@@ -260,12 +260,13 @@ class Dispatcher {
   /** Stores the turn (conversation, replies as outbox items, the claim's outcome) in one write. */
   private async store(
     message: InboundMessage,
-    turn: { claimId: Parameters<TurnWriter['commit']>[0]['claimId']; outcome: 'processed' | 'failed'; texts: string[]; now: Date; session?: Parameters<TurnWriter['commit']>[0]['session'] },
+    turn: Omit<Turn, 'replies'> & { texts: string[] },
   ): Promise<HandledMessage> {
-    const drafts = replyDrafts(message, turn.texts, turn.now, messageKey(message));
-    const ids = await this.stores.turns.commit({ claimId: turn.claimId, outcome: turn.outcome, replies: drafts, now: turn.now, ...(turn.session ? { session: turn.session } : {}) });
+    const { texts, ...stored } = turn;
+    const drafts = replyDrafts(message, texts, turn.now, messageKey(message));
+    const ids = await this.stores.turns.commit({ ...stored, replies: drafts });
     // Held items (a Twilio reply waiting for its TwiML answer) are found by the worker's poll when due.
     if (drafts.some((draft) => draft.status === 'pending' && draft.nextAttemptAt <= turn.now)) this.onOutboxWritten(message.provider);
-    return { processed: true, replies: ids.map((outboxId, index) => ({ outboxId, text: turn.texts[index] })) };
+    return { processed: true, replies: ids.map((outboxId, index) => ({ outboxId, text: texts[index] })) };
   }
 }

@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessRunning } from '../../shared/is-process-running.js';
 
 export interface DataDirLock {
   release(): Promise<void>;
@@ -18,7 +19,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (owner && owner !== process.pid && isRunning(owner)) {
+      if (owner && owner !== process.pid && isProcessRunning(owner)) {
         throw new Error(`data directory ${dataDir} is in use by process ${owner}`);
       }
       if (owner === process.pid) throw new Error(`data directory ${dataDir} is already open in this process`);
@@ -26,13 +27,4 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     }
   }
   throw new Error(`could not lock data directory ${dataDir}`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
