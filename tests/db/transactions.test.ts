@@ -130,6 +130,40 @@ describe('transactions', () => {
     expect(await AccountModel.countDocuments({ owner: 'fajar' })).toBe(0);
   });
 
+  it('checks unique keys against its own earlier writes, renames and snapshot images', async () => {
+    const session = await conn.startSession();
+    session.startTransaction();
+    // Many writes in one transaction: each is checked against the others by key.
+    await AccountModel.insertMany(Array.from({ length: 300 }, (_, i) => ({ owner: `warga-${i}`, balance: i })), { session });
+    const duplicate = (await AccountModel.create([{ owner: 'warga-150', balance: 1 }], { session }).catch((e: unknown) => e)) as { code?: number };
+    expect(duplicate.code).toBe(11000);
+    await session.abortTransaction();
+
+    session.startTransaction();
+    // A key this transaction freed (renamed away) may be taken again in it.
+    await AccountModel.updateOne({ owner: 'ani' }, { $set: { owner: 'ani-lama' } }, { session });
+    await AccountModel.create([{ owner: 'ani', balance: 7 }], { session });
+    // Another client renames budi after the snapshot: the snapshot still holds 'budi'.
+    await AccountModel.updateOne({ owner: 'budi' }, { $set: { owner: 'budi-baru' } });
+    const inSnapshot = (await AccountModel.create([{ owner: 'budi', balance: 1 }], { session }).catch((e: unknown) => e)) as { code?: number };
+    expect(inSnapshot.code).toBe(11000);
+    await session.abortTransaction().catch(() => undefined);
+    await session.endSession();
+    expect(await AccountModel.find({}, { owner: 1, _id: 0 }).sort({ owner: 1 }).lean()).toEqual([{ owner: 'ani' }, { owner: 'budi-baru' }]);
+  });
+
+  it('finds its own writes by _id', async () => {
+    const session = await conn.startSession();
+    await session.withTransaction(async () => {
+      const [created] = await AccountModel.create([{ owner: 'citra', balance: 5 }], { session });
+      await AccountModel.updateOne({ _id: created._id }, { $inc: { balance: 1 } }, { session });
+      expect((await AccountModel.findById(created._id, null, { session }).lean())?.balance).toBe(6);
+      await AccountModel.deleteOne({ _id: { $in: [created._id] } }, { session });
+      expect(await AccountModel.findById(created._id, null, { session }).lean()).toBeNull();
+    });
+    await session.endSession();
+  });
+
   it('keeps money conserved under many concurrent conflicting transfers', async () => {
     const Ledger = conn.model('TransferLedger', new mongoose.Schema({ from: String, to: String, amount: Number }));
     await Ledger.createCollection();

@@ -26,6 +26,11 @@ export function planCandidateIds(collection: Collection, filter: Document): Set<
   return undefined;
 }
 
+/** True when the filter pins `_id` to given values: the plan then names every document it can match. */
+export function plansById(filter: Document): boolean {
+  return extractEqualities(filter).has('_id');
+}
+
 function planEqualities(collection: Collection, equalities: Map<string, unknown[]>): Set<string> | undefined {
   const ids = equalities.get('_id');
   if (ids) return new Set(ids.map(encodeKey));

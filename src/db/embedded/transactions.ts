@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
 import { ID_INDEX_NAME, type Collection } from './collection.js';
-import { buildDuplicateKeyError } from './secondary-index.js';
+import { buildDuplicateKeyError, type SecondaryIndex } from './secondary-index.js';
 import type { DataView } from './data-view.js';
 import { ErrorCode, MongoCommandError, writeConflict } from './errors.js';
 import { encodeKey } from './key-encoding.js';
-import { planCandidateIds } from './query-planner.js';
+import { planCandidateIds, plansById } from './query-planner.js';
 import type { JournalRecord, Storage } from './storage.js';
 
 /** MongoDB's transactionLifetimeLimitSeconds default: an older transaction loses its locks. */
@@ -22,6 +22,10 @@ export class Transaction {
   readonly startedAt = Date.now();
   readonly before = new Map<string, Map<string, Document | undefined>>();
   readonly writes = new Map<string, { collection: Collection; docs: Map<string, Document | undefined> }>();
+  /** Per namespace, the ids whose visible version changed, in order (an id repeats per change). */
+  private readonly changeLog = new Map<string, string[]>();
+  /** Per unique index, the keys of the changed ids' visible versions, indexed up to a point of the log. */
+  private readonly overlayKeys = new Map<SecondaryIndex, { holders: Map<string, Set<string>>; indexedUpTo: number }>();
 
   constructor(
     readonly sessionKey: string,
@@ -39,6 +43,37 @@ export class Transaction {
   /** Ids whose visible version differs from the committed one. */
   overlayIds(ns: string): string[] {
     return [...(this.writes.get(ns)?.docs.keys() ?? []), ...(this.before.get(ns)?.keys() ?? [])];
+  }
+
+  /** Records that `idKey`'s visible version changed (a write of ours or a snapshot image). */
+  noteChange(ns: string, idKey: string): void {
+    const log = this.changeLog.get(ns);
+    if (log) log.push(idKey);
+    else this.changeLog.set(ns, [idKey]);
+  }
+
+  /**
+   * Ids among the changed documents that may share one of `doc`'s keys on `index` (a
+   * superset: callers check the visible version). Kept incrementally, so checking every
+   * write of a large transaction stays linear instead of comparing each pair.
+   */
+  changedIdsSharingKeys(collection: Collection, index: SecondaryIndex, doc: Document): string[] {
+    let overlay = this.overlayKeys.get(index);
+    if (!overlay) {
+      overlay = { holders: new Map(), indexedUpTo: 0 };
+      this.overlayKeys.set(index, overlay);
+    }
+    const log = this.changeLog.get(collection.ns) ?? [];
+    for (; overlay.indexedUpTo < log.length; overlay.indexedUpTo++) {
+      const id = log[overlay.indexedUpTo];
+      const visible = this.visible(collection, id);
+      for (const key of (visible && index.entriesOf(visible)?.full) || []) {
+        const ids = overlay.holders.get(key);
+        if (ids) ids.add(id);
+        else overlay.holders.set(key, new Set([id]));
+      }
+    }
+    return (index.entriesOf(doc)?.full ?? []).flatMap((key) => [...(overlay.holders.get(key) ?? [])]);
   }
 }
 
@@ -66,7 +101,10 @@ export class TransactionManager {
           images = new Map();
           txn.before.set(ns, images);
         }
-        if (!images.has(idKey)) images.set(idKey, previous);
+        if (!images.has(idKey)) {
+          images.set(idKey, previous);
+          txn.noteChange(ns, idKey);
+        }
       }
     };
   }
@@ -219,7 +257,8 @@ export class TransactionView implements DataView {
   candidates(collection: Collection, filter: Document): Iterable<Document> {
     const planned = planCandidateIds(collection, filter);
     const ids = new Set<string>(planned ?? collection.docs.keys());
-    for (const id of this.txn.overlayIds(collection.ns)) ids.add(id);
+    // An `_id` plan names every possible match, whatever this transaction changed.
+    if (!planned || !plansById(filter)) for (const id of this.txn.overlayIds(collection.ns)) ids.add(id);
     const docs: Document[] = [];
     for (const id of ids) {
       const doc = this.txn.visible(collection, id);
@@ -243,6 +282,7 @@ export class TransactionView implements DataView {
   remove(collection: Collection, idKey: string): void {
     this.manager.claim(this.txn, collection, idKey);
     this.writesOf(collection).set(idKey, undefined);
+    this.txn.noteChange(collection.ns, idKey);
   }
 
   private write(collection: Collection, idKey: string, doc: Document, isInsert: boolean): void {
@@ -252,7 +292,7 @@ export class TransactionView implements DataView {
     }
     for (const index of collection.indexes.values()) {
       if (!index.unique) continue;
-      const others = new Set([...index.idsSharingKeys(doc), ...this.txn.overlayIds(collection.ns)]);
+      const others = new Set([...index.idsSharingKeys(doc), ...this.txn.changedIdsSharingKeys(collection, index, doc)]);
       others.delete(idKey);
       for (const other of others) {
         const otherDoc = this.txn.visible(collection, other);
@@ -260,6 +300,7 @@ export class TransactionView implements DataView {
       }
     }
     this.writesOf(collection).set(idKey, doc);
+    this.txn.noteChange(collection.ns, idKey);
   }
 
   private writesOf(collection: Collection): Map<string, Document | undefined> {
