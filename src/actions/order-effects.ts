@@ -88,7 +88,7 @@ export const cancelOrderEffect: Effect<Record<string, never>> = {
   async run(context) {
     const number = Number(context.conversation.vars.cancelNumber);
     try {
-      const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident', sourceMessageKey: context.messageKey });
+      const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident', notify: 'staff', sourceMessageKey: context.messageKey });
       return { name: 'order.cancelled', data: { number: order.number, refunded: order.payment.status === 'refunded' ? 1 : 0, total: { money: order.totalRp } } };
     } catch (error) {
       if (error instanceof DomainRuleError) return { name: 'order.cancel_refused', data: { number, reason: { t: `status:refused.${error.code}` } } };

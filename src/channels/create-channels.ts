@@ -12,6 +12,8 @@ import { maskPhone } from '../logger.js';
 import { gatewaySettingsFrom } from './sms-gateway/sms-gateway-settings.js';
 import { createSmsGatewaySender } from './sms-gateway/sms-gateway-sender.js';
 import { createSmsGatewayWebhookRouter } from './sms-gateway/sms-gateway-webhook-router.js';
+import type { RouteFinder } from '../outbox/order-notice-relay.js';
+import { createSimulatorSender } from './simulator/simulator-sender.js';
 import { createTwilioSender } from './twilio/twilio-sender.js';
 import { createTwilioWebhookRouter } from './twilio/twilio-webhook-router.js';
 import type { ChannelSender, DeliveryStatusSink, MessageHandler, ProviderName } from './types.js';
@@ -36,6 +38,8 @@ export interface Channels {
   wake(provider: ProviderName): void;
   /** Records a provider's delivery report (and falls back to SMS where WhatsApp refused). */
   recordStatus: DeliveryStatusSink;
+  /** The provider a notice to this phone goes out on: the one that last reached it, else the channel's default. */
+  routeFor: RouteFinder;
   whatsapp?: WhatsAppNumbers;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -111,6 +115,8 @@ export function createChannels(deps: ChannelsDeps): Channels {
   routers.push(createSmsGatewayWebhookRouter({ resolveGateway: (slug) => gatewayOf({ slug }), handle: deps.handle, recordStatus, logger }));
   senders.push(createSmsGatewaySender({ gatewayFor: (coopId) => gatewayOf({ _id: coopId }), logger }));
 
+  senders.push(createSimulatorSender());
+
   const whatsapp = config.whatsappEnabled ? createWhatsAppNumbers({ models, handle: deps.handle, recordStatus, onLoggedOut: (coopId) => tellStaffWhatsAppIsDown(coopId), logger }) : undefined;
   if (whatsapp) senders.push(whatsapp.sender);
 
@@ -131,6 +137,14 @@ export function createChannels(deps: ChannelsDeps): Channels {
     wake(provider);
   }
 
+  const routeFor: RouteFinder = async (coopId, channel, to) => {
+    // Whoever carried the last message to this phone can reach it again (the simulator included).
+    const last = await models.OutboxItem.findOne({ coopId, to, channel, provider: { $in: [...workers.keys()] } }, { provider: 1 }).sort({ createdAt: -1 }).lean();
+    if (last) return last.provider;
+    if (channel === 'sms') return smsProviderFor(coopId);
+    return workers.has('baileys') ? 'baileys' : workers.has('twilio') ? 'twilio' : undefined;
+  };
+
   for (const sender of senders) {
     workers.set(sender.provider, createDeliveryWorker({ sender, store: outbox, owner: deps.instances.id, isAlive: deps.instances.isAlive, logger, onFailed: fallBackToSms }));
   }
@@ -139,6 +153,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     routers,
     wake,
     recordStatus,
+    routeFor,
     ...(whatsapp ? { whatsapp } : {}),
     async start() {
       for (const worker of workers.values()) worker.start();

@@ -22,6 +22,7 @@ import { understand } from '../language/understand.js';
 import { maskPhone, type Logger } from '../logger.js';
 import { replyDrafts } from '../outbox/reply-drafts.js';
 import { createKeyedMutex } from '../shared/keyed-mutex.js';
+import type { StaffChat } from '../staff/staff-chat.js';
 import { createConversation, type Conversation } from './conversation.js';
 import type { Facts } from './facts.js';
 import type { FlowBook } from './flow-book.js';
@@ -63,6 +64,8 @@ export interface ChatServiceDeps {
   localesDir?: string;
   /** A turn stored items for this provider's worker to send (wake it instead of waiting for its poll). */
   onOutboxWritten?: (provider: ProviderName) => void;
+  /** Staff commands: a staff phone's messages go here, never into the resident flows. */
+  staffChat?: StaffChat;
 }
 
 /** Effects chaining into events more often than this in one message is a flow loop. */
@@ -89,7 +92,7 @@ export async function createChatService(deps: ChatServiceDeps): Promise<ChatServ
     coops: deps.stores?.coops ?? createCoopCache(models),
     catalogs: deps.stores?.catalogs ?? createCatalogCache(models),
   };
-  const dispatcher = new Dispatcher(models, stores, deps.logger, clock, locales, registry, book, deps.onOutboxWritten ?? (() => undefined));
+  const dispatcher = new Dispatcher(models, stores, deps.logger, clock, locales, registry, book, deps.onOutboxWritten ?? (() => undefined), deps.staffChat);
   return {
     handle: (message) => dispatcher.handle(message),
     sweepExpiredSessions: (now) => deleteExpiredSessions(models, now ?? clock()),
@@ -119,6 +122,7 @@ class Dispatcher {
     private readonly registry: ProductFlowRegistry,
     private readonly book: FlowBook,
     private readonly onOutboxWritten: (provider: ProviderName) => void,
+    private readonly staffChat: StaffChat | undefined,
   ) {}
 
   /** Forgets the cached catalogue and coop settings, so the next message reads them again. */
@@ -143,6 +147,8 @@ class Dispatcher {
       }
       let language: 'id' | 'en' = 'id';
       try {
+        const staffAnswer = await this.answerStaff(message, claimId);
+        if (staffAnswer) return staffAnswer;
         return await this.process(message, key, claimId, log, prefetched, (spoken) => (language = spoken));
       } catch (error) {
         log.error({ err: error }, 'message failed');
@@ -183,6 +189,17 @@ class Dispatcher {
         return this.store(message, { claimId, outcome: 'processed', texts, now });
       }
     }
+  }
+
+  /** A staff member's message is a command: answered in Indonesian, no conversation kept. */
+  private async answerStaff(message: InboundMessage, claimId: Turn['claimId']): Promise<HandledMessage | undefined> {
+    if (!this.staffChat) return undefined;
+    const now = this.clock();
+    const coop = await this.stores.coops.get(message.coopId, now);
+    if (!coop || !this.staffChat.isStaff(coop, message.from)) return undefined;
+    const replies = await this.staffChat.handle({ coop, phone: message.from, text: message.text, now, messageKey: messageKey(message) });
+    const texts = renderReplies(replies, { i18n: this.locales.i18n, language: 'id', channel: message.channel, timeZone: coop.timezone });
+    return this.store(message, { claimId, outcome: 'processed', texts, now });
   }
 
   /** Understands the message and runs the flow and its effects; nothing of the conversation is stored yet. */

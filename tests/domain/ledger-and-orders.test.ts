@@ -144,10 +144,10 @@ describe('orders', () => {
     const order = await placeOrder(models, { coopId, phone: contact.phone, channel: 'sms', contactId: contact._id, lines: [{ productId: 'TELUR', unit: 'papan', quantity: 1 }], fulfilment: { method: 'delivery', address: 'Jl. Mawar 1' }, payment: 'transfer', now });
     expect(order).toMatchObject({ subtotalRp: 57_000, deliveryFeeRp: 5_000, totalRp: 62_000 });
     expect((await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock).toBe(before - 30);
-    const cancelled = await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' });
+    const cancelled = await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test', notify: 'resident' });
     expect(cancelled.status).toBe('cancelled');
     expect((await models.Product.findOne({ coopId, productId: 'TELUR' }).lean())!.stock).toBe(before);
-    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' })).rejects.toMatchObject({ code: 'not_cancellable' });
+    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test', notify: 'resident' })).rejects.toMatchObject({ code: 'not_cancellable' });
   });
 
   test('a simpanan order the sukarela balance cannot cover is refused alone; the cash orders around it keep consecutive numbers', async () => {
@@ -198,7 +198,7 @@ describe('orders', () => {
     expect(debits.map(({ type, amountRp, note }) => ({ type, amountRp, note }))).toEqual([{ type: 'sukarela', amountRp: -totalRp, note: `Pesanan #${order.number}` }]);
     expect((await models.Product.findOne({ coopId, productId: 'BERAS-PREMIUM' }).lean())!.stock).toBe(stockBefore - kilos);
     // Cancelling refunds it, so the tests after this one see the balance they started with.
-    await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test' });
+    await cancelOrder(models, { coopId, number: order.number, now, by: 'staff:test', notify: 'resident' });
     expect((await siti()).balances.sukarelaRp).toBe(balance);
   });
 
@@ -222,9 +222,9 @@ describe('staff helpers', () => {
     const contact = await budi();
     const order = await placeOrder(models, { coopId, phone: contact.phone, channel: 'whatsapp', contactId: contact._id, lines: [{ productId: 'GULA', unit: 'kg', quantity: 1 }], fulfilment: { method: 'pickup' }, payment: 'cod', now });
     await expect(changeOrderStatus(models, { coopId, number: order.number, status: 'ready', by: 'staff:rina', now })).rejects.toMatchObject({ code: 'status_change_not_allowed' });
-    const confirmed = await changeOrderStatus(models, { coopId, number: order.number, status: 'confirmed', by: 'staff:rina', now });
+    const { order: confirmed } = await changeOrderStatus(models, { coopId, number: order.number, status: 'confirmed', by: 'staff:rina', now });
     expect(confirmed.history.map((change) => `${change.status}:${change.by}`)).toEqual(['new:resident', 'confirmed:staff:rina']);
-    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'resident' })).rejects.toMatchObject({ code: 'not_cancellable' });
+    await expect(cancelOrder(models, { coopId, number: order.number, now, by: 'resident', notify: 'staff' })).rejects.toMatchObject({ code: 'not_cancellable' });
   });
 
   test('a business number routes to its coop', async () => {

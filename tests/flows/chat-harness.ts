@@ -5,11 +5,15 @@ import { createInstanceRegistry, type InstanceRegistry } from '../../src/db/inst
 import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
 import { createChatService, type ChatService } from '../../src/engine/chat-service.js';
 import { silentLogger } from '../../src/logger.js';
+import { createOrderNoticeRelay, type OrderNoticeRelay } from '../../src/outbox/order-notice-relay.js';
+import { createStaffChat } from '../../src/staff/staff-chat.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 export const SITI = '+6281200000001';
 export const BUDI = '+6281200000002';
 export const STRANGER = '+6281299999999';
+/** The demo coop's staff contact (Rina). */
+export const RINA = '+6281200000900';
 
 /** A fake clock tests move by hand. */
 export interface FakeClock {
@@ -31,6 +35,10 @@ export interface ChatHarness {
   instances: InstanceRegistry;
   clock: FakeClock;
   coopId: string;
+  /** Drains the notices stored on orders into the outbox (every phone is reached through the simulator). */
+  notices: OrderNoticeRelay;
+  /** Texts stored in the outbox for a phone, oldest first. */
+  outboxTo(phone: string): Promise<string[]>;
   /** Sends one message (WhatsApp unless told) through the simulator provider and returns the reply texts; each call gets a fresh provider id unless given. */
   send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
   /** The demo coop's stock of a product, in its stock unit. */
@@ -50,7 +58,9 @@ export async function openChatHarness(): Promise<ChatHarness> {
   const clock = createFakeClock();
   const instances = createInstanceRegistry(models, silentLogger, clock.now);
   await instances.start();
-  const service = await createChatService({ models, logger: silentLogger, instances, clock: clock.now });
+  const staffChat = createStaffChat({ models, onNoticesStored: () => undefined });
+  const service = await createChatService({ models, logger: silentLogger, instances, clock: clock.now, staffChat });
+  const notices = createOrderNoticeRelay({ models, renderNotice: service.renderNotice, routeFor: async () => 'simulator', wake: () => undefined, logger: silentLogger, clock: clock.now });
   return {
     database,
     connection,
@@ -59,6 +69,11 @@ export async function openChatHarness(): Promise<ChatHarness> {
     instances,
     clock,
     coopId,
+    notices,
+    async outboxTo(phone) {
+      const items = await models.OutboxItem.find({ coopId, to: phone }).sort({ createdAt: 1, _id: 1 }).lean();
+      return items.map((item) => item.text);
+    },
     async send(from, text, options = {}) {
       counter += 1;
       const handled = await service.handle({

@@ -75,7 +75,7 @@ describe('a redelivery after a crash between an effect and the conversation save
     expect((await chat.send(SITI, 'batal')).join('\n')).toContain(`#${order.number}`);
 
     const id = 'wamid.CANCEL-THEN-CRASH';
-    await cancelOrder(chat.models, { coopId: chat.coopId, number: order.number, phone: SITI, now: chat.clock.now(), by: 'resident', sourceMessageKey: messageKey({ channel: 'whatsapp', from: SITI, providerMessageId: id }) });
+    await cancelOrder(chat.models, { coopId: chat.coopId, number: order.number, phone: SITI, now: chat.clock.now(), by: 'resident', notify: 'staff', sourceMessageKey: messageKey({ channel: 'whatsapp', from: SITI, providerMessageId: id }) });
     await leaveClaimOfDeadInstance(SITI, id);
 
     expect((await chat.send(SITI, 'ya', { id })).join('\n')).toContain(`Pesanan *#${order.number}* sudah dibatalkan`);

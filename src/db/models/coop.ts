@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { CHANNEL_NAMES } from '../../channels/types.js';
+import { CHANNEL_NAMES, type ChannelName } from '../../channels/types.js';
 import type { CoopSettings } from '../../domain/coops/coop-settings.js';
 import { rupiahField } from './money-field.js';
 
@@ -14,7 +14,8 @@ export interface CoopDoc {
   kota: string;
   timezone: string;
   numbers: { whatsapp: string[]; sms: string[] };
-  staff: { name: string; phone: string; role: string }[];
+  /** Who is told of new orders and may answer with staff commands; `channel` is how they want to be reached. */
+  staff: { name: string; phone: string; role: string; channel?: ChannelName }[];
   settings: CoopSettings;
   /** This coop's Android SMS gateway (the phone with its local SIM); unset fields fall back to the SMS_GATEWAY_* defaults. */
   smsGateway?: { baseUrl?: string; login?: string; password?: string; signingKey?: string };
@@ -34,7 +35,7 @@ export const coopSchema = new Schema<CoopDoc>(
       whatsapp: { type: [String], default: [] },
       sms: { type: [String], default: [] },
     },
-    staff: { type: [{ _id: false, name: String, phone: String, role: String }], default: [] },
+    staff: { type: [{ _id: false, name: String, phone: String, role: String, channel: { type: String, enum: CHANNEL_NAMES, default: 'whatsapp' } }], default: [] },
     settings: {
       pickup: { enabled: { type: Boolean, default: true }, address: { type: String, default: '' } },
       delivery: { enabled: { type: Boolean, default: true }, feeRp: rupiahField({ min: 0, default: 0 }), area: { type: String, default: '' } },

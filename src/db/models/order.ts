@@ -2,8 +2,8 @@ import { Schema, type Types } from 'mongoose';
 import { CHANNEL_NAMES, type ChannelName } from '../../channels/types.js';
 import { rupiahField } from './money-field.js';
 
-export type OrderStatus = 'new' | 'confirmed' | 'ready' | 'completed' | 'cancelled';
-export const ORDER_STATUSES: readonly OrderStatus[] = ['new', 'confirmed', 'ready', 'completed', 'cancelled'];
+export type OrderStatus = 'new' | 'confirmed' | 'ready' | 'delivering' | 'completed' | 'cancelled';
+export const ORDER_STATUSES: readonly OrderStatus[] = ['new', 'confirmed', 'ready', 'delivering', 'completed', 'cancelled'];
 export type FulfilmentMethod = 'pickup' | 'delivery';
 export type PaymentMethod = 'cod' | 'transfer' | 'qris' | 'simpanan';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['cod', 'transfer', 'qris', 'simpanan'];
@@ -26,6 +26,17 @@ export interface OrderStatusChange {
   sourceMessageKey?: string;
 }
 
+/** Something about an order that someone must be told; drained into the outbox by src/outbox/order-notice-relay.ts. */
+export interface OrderNotice {
+  _id: Types.ObjectId;
+  audience: 'resident' | 'staff';
+  event: 'placed' | 'confirmed' | 'ready' | 'delivering' | 'completed' | 'cancelled' | 'paid';
+  at: Date;
+  /** Staff's reason when refusing an order. */
+  note?: string;
+}
+export const ORDER_NOTICE_EVENTS: readonly OrderNotice['event'][] = ['placed', 'confirmed', 'ready', 'delivering', 'completed', 'cancelled', 'paid'];
+
 export interface OrderDoc {
   _id: Types.ObjectId;
   coopId: string;
@@ -39,13 +50,19 @@ export interface OrderDoc {
   deliveryFeeRp: number;
   totalRp: number;
   fulfilment: { method: FulfilmentMethod; address?: string };
-  payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refunded' };
+  payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refunded'; paidAt?: Date; confirmedBy?: string };
   status: OrderStatus;
   history: OrderStatusChange[];
   channel: ChannelName;
   /** The message that placed it (see inbound-log.ts messageKey): a redelivery finds this order instead of placing another. */
   sourceMessageKey?: string;
   placedAt: Date;
+  /**
+   * Notices written in the same update as the change they announce, so a crash cannot lose
+   * one; `noticesDue` marks orders the relay still has to drain.
+   */
+  notices?: OrderNotice[];
+  noticesDue?: boolean;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -81,6 +98,8 @@ export const orderSchema = new Schema<OrderDoc>(
     payment: {
       method: { type: String, enum: PAYMENT_METHODS, required: true },
       status: { type: String, enum: ['pending', 'paid', 'refunded'], default: 'pending' },
+      paidAt: Date,
+      confirmedBy: String,
     },
     status: { type: String, enum: ORDER_STATUSES, default: 'new' },
     history: {
@@ -90,6 +109,11 @@ export const orderSchema = new Schema<OrderDoc>(
     channel: { type: String, enum: CHANNEL_NAMES, required: true },
     sourceMessageKey: String,
     placedAt: { type: Date, required: true },
+    notices: {
+      type: [{ audience: { type: String, enum: ['resident', 'staff'], required: true }, event: { type: String, enum: ORDER_NOTICE_EVENTS, required: true }, at: { type: Date, required: true }, note: String }],
+      default: undefined,
+    },
+    noticesDue: Boolean,
   },
   { timestamps: true, collection: 'orders' },
 );
@@ -97,3 +121,4 @@ orderSchema.index({ coopId: 1, number: 1 }, { unique: true });
 orderSchema.index({ coopId: 1, phone: 1, placedAt: -1 });
 orderSchema.index({ coopId: 1, status: 1, placedAt: -1 });
 orderSchema.index({ coopId: 1, sourceMessageKey: 1 }, { unique: true, partialFilterExpression: { sourceMessageKey: { $type: 'string' } } });
+orderSchema.index({ noticesDue: 1 });

@@ -22,6 +22,8 @@ export interface ProductDoc {
   /** On hand, in stockUnit (may be fractional for kg/liter). */
   stock: number;
   active: boolean;
+  /** Recent stock adjustments by staff (stock taken by orders is not logged here). */
+  stockLog?: { at: Date; by: string; mode: 'set' | 'add' | 'subtract'; quantity: number; reason?: string; sourceMessageKey?: string }[];
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -40,6 +42,10 @@ export const productSchema = new Schema<ProductDoc>(
     stockUnit: { type: String, required: true },
     stock: { type: Number, required: true, min: 0, default: 0 },
     active: { type: Boolean, default: true },
+    stockLog: {
+      type: [{ _id: false, at: Date, by: String, mode: { type: String, enum: ['set', 'add', 'subtract'] }, quantity: Number, reason: String, sourceMessageKey: String }],
+      default: undefined,
+    },
   },
   { timestamps: true, collection: 'products' },
 );

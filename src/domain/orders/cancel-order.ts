@@ -1,5 +1,6 @@
+import { Types } from 'mongoose';
 import type { Models } from '../../db/models/index.js';
-import type { OrderDoc } from '../../db/models/order.js';
+import type { OrderDoc, OrderStatus } from '../../db/models/order.js';
 import type { ProductDoc } from '../../db/models/product.js';
 import { DomainRuleError } from '../errors.js';
 import { postSavingsEntry } from '../savings/post-savings-entry.js';
@@ -15,10 +16,14 @@ export interface CancelOrderInput {
   note?: string;
   /** The message that asked for it: a redelivery finds the cancellation done and returns the order. */
   sourceMessageKey?: string;
+  /** Residents cancel only what the coop has not confirmed; staff may still refuse an order later. */
+  cancellableFrom?: readonly OrderStatus[];
+  /** Who must hear of it: staff when a resident cancels, the resident when staff refuse. */
+  notify: 'resident' | 'staff';
 }
 
 /**
- * Cancels an order the coop has not confirmed yet (status `new`): restores stock and
+ * Cancels an order (by default only one the coop has not confirmed yet): restores stock and
  * refunds a simpanan payment with a ledger credit, all in one transaction.
  */
 export async function cancelOrder(models: Models, input: CancelOrderInput): Promise<OrderDoc> {
@@ -27,13 +32,15 @@ export async function cancelOrder(models: Models, input: CancelOrderInput): Prom
     const order = await models.Order.findOne(filter).session(session).lean();
     if (!order) throw new DomainRuleError('order_not_found', { number: input.number });
     if (input.sourceMessageKey && order.history.some((change) => change.status === 'cancelled' && change.sourceMessageKey === input.sourceMessageKey)) return order;
-    if (order.status !== 'new') throw new DomainRuleError('not_cancellable', { number: order.number, status: order.status });
+    const cancellableFrom = input.cancellableFrom ?? ['new'];
+    if (!cancellableFrom.includes(order.status)) throw new DomainRuleError('not_cancellable', { number: order.number, status: order.status });
     const refund = order.payment.method === 'simpanan' && order.payment.status === 'paid';
     const changed = await models.Order.updateOne(
-      { _id: order._id, status: 'new' },
+      { _id: order._id, status: order.status },
       {
-        $set: { status: 'cancelled', ...(refund ? { 'payment.status': 'refunded' } : {}) },
+        $set: { status: 'cancelled', noticesDue: true, ...(refund ? { 'payment.status': 'refunded' } : {}) },
         $push: {
+          notices: { _id: new Types.ObjectId(), audience: input.notify, event: 'cancelled', at: input.now, ...(input.note ? { note: input.note } : {}) },
           history: { status: 'cancelled', at: input.now, by: input.by, ...(input.note ? { note: input.note } : {}), ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}) },
         },
       },

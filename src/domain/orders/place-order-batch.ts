@@ -79,6 +79,9 @@ async function writeAccepted(models: Models, coopId: string, book: OrderBook, ac
       channel: input.channel,
       ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}),
       placedAt: input.now,
+      // Staff hear of every new order; the notice is stored with the order so a crash cannot lose it.
+      notices: [{ audience: 'staff' as const, event: 'placed' as const, at: input.now }],
+      noticesDue: true,
     })),
     { session },
   );

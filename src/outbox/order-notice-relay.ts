@@ -1,0 +1,162 @@
+import { Types } from 'mongoose';
+import type { ChannelName, ProviderName } from '../channels/types.js';
+import type { CoopDoc } from '../db/models/coop.js';
+import type { Models } from '../db/models/index.js';
+import type { OrderDoc, OrderNotice } from '../db/models/order.js';
+import type { OutboxItemDoc } from '../db/models/outbox-item.js';
+import type { ChatService } from '../engine/chat-service.js';
+import type { ReplyMessage } from '../engine/reply-message.js';
+import { maskPhone, type Logger } from '../logger.js';
+import { residentNoticeMessages, staffNoticeMessages } from './order-notice-messages.js';
+
+/** Orders drained per pass; the rest wait for the next pass (a second later at most). */
+const BATCH = 50;
+const POLL_MS = 1_000;
+
+/** How a message to this phone on this channel goes out now (undefined: nothing configured can carry it). */
+export type RouteFinder = (coopId: string, channel: ChannelName, to: string) => Promise<ProviderName | undefined>;
+
+export interface OrderNoticeRelayDeps {
+  models: Models;
+  renderNotice: ChatService['renderNotice'];
+  routeFor: RouteFinder;
+  /** New items for a provider's worker. */
+  wake(provider: ProviderName): void;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface OrderNoticeRelay {
+  /** Something was written: drain now instead of at the next poll. */
+  wake(): void;
+  /** Drains what is due once; resolves how many notices became outbox items. */
+  drain(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+interface Recipient {
+  to: string;
+  channel: ChannelName;
+  language: 'id' | 'en';
+}
+
+/**
+ * Turns the notices stored on orders (a new order for staff, each status change for the
+ * resident) into outbox items, and removes them from the order in the same transaction:
+ * a crash before that sends them later, and a notice drained once is never queued twice,
+ * even with several instances draining at once.
+ */
+export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeRelay {
+  const { models, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function drain(): Promise<number> {
+    const due = await models.Order.find({ noticesDue: true }, { _id: 1 }).limit(BATCH).lean();
+    let queued = 0;
+    for (const { _id } of due) {
+      try {
+        queued += await drainOrder(_id);
+      } catch (error) {
+        // Left due: the next pass tries again (a write conflict means another instance took it).
+        logger.warn({ err: error, orderId: String(_id) }, 'order notices not drained this pass');
+      }
+    }
+    return queued;
+  }
+
+  async function drainOrder(orderId: Types.ObjectId): Promise<number> {
+    const woken = new Set<ProviderName>();
+    const count = await models.connection.transaction(async (session) => {
+      woken.clear();
+      // Read inside the transaction: only notices still on the order are queued.
+      const order = await models.Order.findOne({ _id: orderId, noticesDue: true }).session(session).lean<OrderDoc>();
+      if (!order) return 0;
+      const notices = order.notices ?? [];
+      const coop = await models.Coop.findById(order.coopId).lean<CoopDoc>();
+      const now = clock();
+      const items: OutboxItemDoc[] = [];
+      if (coop) {
+        const resident = await residentOf(order);
+        for (const notice of notices) {
+          for (const { recipient, messages } of await audienceOf(order, notice, coop, resident)) {
+            if (messages.length === 0) continue;
+            const item = await draftItem(order.coopId, recipient, messages, now, notice);
+            items.push(item);
+            if (item.status === 'pending') woken.add(item.provider);
+          }
+        }
+      } else {
+        logger.error({ coopId: order.coopId, number: order.number }, 'order notices dropped: the cooperative no longer exists');
+      }
+      if (items.length > 0) await models.OutboxItem.collection.insertMany(items, { session });
+      await models.Order.updateOne({ _id: order._id }, { $pull: { notices: { _id: { $in: notices.map((notice) => notice._id) } } } }, { session });
+      await models.Order.updateOne({ _id: order._id, notices: { $size: 0 } }, { $unset: { noticesDue: '' } }, { session });
+      return items.length;
+    });
+    for (const provider of woken) deps.wake(provider);
+    return count;
+  }
+
+  async function residentOf(order: OrderDoc): Promise<Recipient & { name?: string }> {
+    const contact = await models.Contact.findById(order.contactId, { language: 1, name: 1 }).lean();
+    return { to: order.phone, channel: order.channel, language: contact?.language ?? 'id', ...(contact?.name ? { name: contact.name } : {}) };
+  }
+
+  async function audienceOf(order: OrderDoc, notice: OrderNotice, coop: CoopDoc, resident: Recipient & { name?: string }) {
+    if (notice.audience === 'resident') return [{ recipient: resident, messages: residentNoticeMessages(order, notice, coop) }];
+    const messages = staffNoticeMessages(order, notice, resident.name);
+    if (coop.staff.length === 0) logger.warn({ coopId: coop._id, number: order.number }, 'order notice for staff, but the cooperative has no staff contacts');
+    return coop.staff.map((member) => ({ recipient: { to: member.phone, channel: member.channel ?? 'whatsapp', language: 'id' as const }, messages }));
+  }
+
+  async function draftItem(coopId: string, recipient: Recipient, messages: ReplyMessage[], now: Date, notice: OrderNotice): Promise<OutboxItemDoc> {
+    const text = messages.map((message) => deps.renderNotice(message, { language: recipient.language, channel: recipient.channel })).join('\n');
+    const provider = await deps.routeFor(coopId, recipient.channel, recipient.to);
+    const base = { _id: new Types.ObjectId(), coopId, channel: recipient.channel, to: recipient.to, text, attempts: 0, nextAttemptAt: now, sourceMessageKey: `notice:${String(notice._id)}`, createdAt: now, updatedAt: now };
+    if (provider) return { ...base, provider, status: 'pending' };
+    // Kept, visibly failed, rather than dropped: staff see it in the outbox list.
+    logger.error({ coopId, channel: recipient.channel, to: maskPhone(recipient.to) }, 'no provider can carry this notice');
+    return { ...base, provider: recipient.channel === 'sms' ? 'sms-gateway' : 'baileys', status: 'failed', failedAt: now, lastError: { code: 'no_route', message: `no provider is configured for ${recipient.channel}` } };
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(pass, delay);
+  }
+
+  function pass(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => logger.error({ err: error }, 'order notice relay pass failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule(0);
+        } else schedule(POLL_MS);
+      });
+  }
+
+  return {
+    wake: () => schedule(0),
+    drain,
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
