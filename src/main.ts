@@ -16,6 +16,10 @@ import { createChatService, type ChatService } from './engine/chat-service.js';
 import { scheduleExpireCarts } from './jobs/expire-carts.js';
 import { createLogger, type Logger } from './logger.js';
 import { createChannels, type Channels } from './channels/create-channels.js';
+import { createSignInLimiter } from './admin/sign-in-limiter.js';
+import { requireLocalOrAdmin } from './http/local-or-admin.js';
+import { createOrderNoticeRelay, type OrderNoticeRelay } from './outbox/order-notice-relay.js';
+import { createStaffChat } from './staff/staff-chat.js';
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -29,6 +33,8 @@ export interface RunningService {
   outbox: OutboxStore;
   instances: InstanceRegistry;
   channels: Channels;
+  /** Sends the notices stored on orders (new order to staff, status changes to residents). */
+  notices: OrderNoticeRelay;
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   stop(): Promise<void>;
@@ -43,6 +49,10 @@ export interface StartOptions {
 export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningService> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
+  if (config.nodeEnv === 'development') {
+    // First line on purpose: an operator who forgot NODE_ENV=production must see it before anything else.
+    logger.warn({ env: config.nodeEnv }, 'development mode: demo data in an empty database, a generated admin token if none is set; set NODE_ENV=production for a real deployment');
+  }
   if (config.adminTokenGenerated) {
     // Development only (production refuses to start without one): shown once, never stored.
     logger.warn({ adminToken: config.adminToken }, 'ADMIN_TOKEN not set: generated one for this run');
@@ -57,28 +67,40 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   let server: Server;
   let instances: InstanceRegistry;
   let channels: Channels;
+  let notices: OrderNoticeRelay;
   const outbox = createOutboxStore(getModels(database.connection));
   try {
     models = getModels(database.connection);
     await ensureIndexes(models);
     instances = createInstanceRegistry(models, logger);
     await instances.start();
-    const seed = await seedDemoData(models);
-    if (seed.seeded) logger.info({ coopId: seed.coopId }, 'empty database: demo cooperative seeded');
+    if (config.seedDemo) {
+      const seed = await seedDemoData(models);
+      if (seed.seeded) logger.warn({ coopId: seed.coopId, production: config.isProduction }, 'empty database: demo cooperative seeded (made-up data, member PIN 1234)');
+    } else if (!(await models.Coop.exists({}))) {
+      logger.warn('no cooperative yet: create the first one with `npm run coop:create` (see README)');
+    }
     // Channels first: the dispatcher wakes their delivery workers when it stores replies.
     let handle: ChatService['handle'] = () => Promise.reject(new Error('the chat service is not ready'));
     let renderNotice: ChatService['renderNotice'] = () => {
       throw new Error('the chat service is not ready');
     };
     channels = createChannels({ config, models, outbox, instances, logger, handle: (message) => handle(message), renderNotice: (reply, options) => renderNotice(reply, options) });
-    chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake });
+    const relay = createOrderNoticeRelay({ models, renderNotice: (reply, options) => renderNotice(reply, options), routeFor: channels.routeFor, wake: channels.wake, logger });
+    notices = relay;
+    const staffChat = createStaffChat({ models, onNoticesStored: () => relay.wake() });
+    chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake, staffChat });
     handle = chat.handle;
     renderNotice = chat.renderNotice;
-    const routers = [createAdminRouter({ models, outbox, adminToken: config.adminToken, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) })];
-    if (!config.isProduction) routers.push(createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug) }));
+    const limiter = await createSignInLimiter(models);
+    const routers = [
+      createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
+      createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
+    ];
     const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });
     server = await listen(app, config.port);
     await channels.start();
+    relay.start();
   } catch (error) {
     await database.close();
     throw error;
@@ -89,6 +111,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 
   let stopping: Promise<void> | undefined;
   const httpServer = server;
+  const noticeRelay = notices;
   return {
     config,
     logger,
@@ -98,6 +121,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     outbox,
     instances,
     channels,
+    notices: noticeRelay,
     port,
     stop() {
       stopping ??= (async () => {
@@ -106,6 +130,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         httpServer.closeIdleConnections();
         await closed;
         for (const job of jobs) await job.stop();
+        await noticeRelay.stop();
         // Sends in flight finish; what is still pending stays in the outbox for the next start.
         await channels.stop();
         await instances.stop();

@@ -11,7 +11,8 @@ export type FulfilmentMethod = 'pickup' | 'delivery';
 export function paymentOptions(facts: Facts): PaymentMethod[] {
   return [
     'cod',
-    'transfer',
+    // A coop that has not given its bank account cannot take transfers.
+    ...(facts.coop.settings.bankAccount?.accountNumber ? (['transfer'] as const) : []),
     ...(facts.coop.settings.qris.enabled ? (['qris'] as const) : []),
     // Paying from savings moves the member's money: not offered where the coop asks for a PIN
     // (SMS can be spoofed), since the order flow does not ask for one.

@@ -1,19 +1,38 @@
 import { Router } from 'express';
+import type { WhatsAppNumbers } from '../channels/whatsapp-numbers.js';
 import type { Models } from '../db/models/index.js';
 import type { OutboxStore } from '../db/outbox-store.js';
+import type { Logger } from '../logger.js';
+import { authenticateAdmin } from './authenticate-admin.js';
+import { createCoopsRouter } from './coops-router.js';
 import { createOrdersRouter } from './orders-router.js';
 import { createOutboxRouter } from './outbox-router.js';
+import type { SignInLimiter } from './sign-in-limiter.js';
+import { createTokensRouter } from './tokens-router.js';
 import { createWhatsAppRouter } from './whatsapp-router.js';
-import type { WhatsAppNumbers } from '../channels/whatsapp-numbers.js';
-import { requireAdminToken } from './require-admin-token.js';
 
-/** Everything under /admin/api, behind the admin token. */
-export function createAdminRouter(deps: { models: Models; outbox: OutboxStore; adminToken: string; whatsapp?: WhatsAppNumbers }): Router {
+export interface AdminRouterDeps {
+  models: Models;
+  outbox: OutboxStore;
+  adminToken: string;
+  limiter: SignInLimiter;
+  logger: Logger;
+  /** Order changes store notices for residents: this sends them without waiting for the relay's poll. */
+  onNoticesStored: () => void;
+  whatsapp?: WhatsAppNumbers;
+  clock?: () => Date;
+}
+
+/** Everything under /admin/api, behind the superadmin token or a cooperative's staff token. */
+export function createAdminRouter(deps: AdminRouterDeps): Router {
+  const clock = deps.clock ?? (() => new Date());
   const router = Router();
   router.use(
     '/admin/api',
-    requireAdminToken(deps.adminToken),
-    createOrdersRouter(deps.models),
+    authenticateAdmin({ models: deps.models, adminToken: deps.adminToken, limiter: deps.limiter, logger: deps.logger, clock }),
+    createTokensRouter(deps.models, clock),
+    createCoopsRouter(deps.models, clock),
+    createOrdersRouter(deps.models, deps.onNoticesStored, clock),
     createOutboxRouter(deps.models, deps.outbox),
     createWhatsAppRouter(deps.models, deps.whatsapp),
   );

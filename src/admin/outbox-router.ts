@@ -7,7 +7,7 @@ import { OUTBOX_STATUSES, type OutboxItemDoc } from '../db/models/outbox-item.js
 import type { OutboxStore } from '../db/outbox-store.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
-import { findCoopId } from './find-coop-id.js';
+import { principalOf, requirePermission, scopeCoop } from './admin-principal.js';
 
 const listQuery = z.strictObject({
   coop: z.string().max(100).optional(),
@@ -21,13 +21,15 @@ const listQuery = z.strictObject({
 export function createOutboxRouter(models: Models, outbox: OutboxStore): Router {
   const router = Router();
   router.get('/outbox', async (req, res) => {
+    const principal = principalOf(res);
+    requirePermission(principal, 'outbox:read');
     const query = parseInput(listQuery, req.query, 'invalid_query');
     let to: string | undefined;
     if (query.to) {
       to = normalizePhone(query.to);
       if (!to) throw new HttpError(400, 'invalid_query', 'to: must be a phone number such as +6281200000002');
     }
-    const coopId = query.coop ? await findCoopId(models, query.coop) : undefined;
+    const coopId = await scopeCoop(models, principal, query.coop);
     const items = await outbox.list({
       limit: query.limit,
       ...(coopId ? { coopId } : {}),

@@ -5,7 +5,7 @@ import { normalizePhone } from '../channels/phone.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
-import { findCoopId } from './find-coop-id.js';
+import { principalOf, requireOneCoop, requirePermission } from './admin-principal.js';
 
 const pairBody = z.strictObject({ phone: z.string().max(30).optional() });
 
@@ -21,14 +21,20 @@ export function createWhatsAppRouter(models: Models, whatsapp: WhatsAppNumbers |
     return whatsapp;
   };
   router.get('/whatsapp', async (_req, res) => {
-    res.json({ numbers: await enabled().status() });
+    const principal = principalOf(res);
+    requirePermission(principal, 'whatsapp:manage');
+    const numbers = await enabled().status();
+    res.json({ numbers: principal.kind === 'staff' ? numbers.filter((number) => number.coopId === principal.coopId) : numbers });
   });
   router.post('/whatsapp/:coop/pair', async (req, res) => {
+    const principal = principalOf(res);
+    requirePermission(principal, 'whatsapp:manage');
+    const coopId = await requireOneCoop(models, principal, String(req.params.coop));
     const numbers = enabled();
     const { phone } = parseInput(pairBody, req.body ?? {}, 'invalid_body');
     const e164 = phone === undefined ? undefined : normalizePhone(phone);
     if (phone !== undefined && !e164) throw new HttpError(400, 'invalid_body', 'phone: must be a phone number such as 6281234567890');
-    res.json(await numbers.pair(await findCoopId(models, String(req.params.coop)), e164?.slice(1)));
+    res.json(await numbers.pair(coopId, e164?.slice(1)));
   });
   return router;
 }

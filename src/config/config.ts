@@ -16,6 +16,8 @@ export interface Config {
   adminToken: string;
   /** True when ADMIN_TOKEN was not set and one was generated for this run (development only). */
   adminTokenGenerated: boolean;
+  /** Seed the demo cooperative (made-up bank account, a member with PIN 1234) into an empty database. */
+  seedDemo: boolean;
   publicBaseUrl?: string;
   twilio?: { accountSid: string; authToken: string };
   whatsappEnabled: boolean;
@@ -82,6 +84,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     embeddedMongoPort: env.EMBEDDED_MONGO_PORT,
     adminToken,
     adminTokenGenerated,
+    seedDemo: env.SEED_DEMO ?? !isProduction,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN } : undefined,
     whatsappEnabled: env.WHATSAPP_ENABLED,

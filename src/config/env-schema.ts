@@ -21,6 +21,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   EMBEDDED_MONGO_PORT: port.default(27027),
   ADMIN_TOKEN: optionalText,
+  /** Seed the demo cooperative into an empty database (default: yes in development and test, no in production). */
+  SEED_DEMO: booleanFlag.optional(),
   PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://kdmp.example.id' }).optional(),
   TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex characters').optional(),
   TWILIO_AUTH_TOKEN: optionalText,

@@ -97,17 +97,3 @@ describe('simulator and admin API over HTTP', () => {
     expect(unknownCoop.status).toBe(404);
   });
 });
-
-describe('in production', () => {
-  test('the simulator is not mounted', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'kdmp-prod-'));
-    const service = await start(serviceEnv(dataDir, { NODE_ENV: 'production' }));
-    try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: BUDI, text: 'halo' }) });
-      expect(response.status).toBe(404);
-    } finally {
-      await service.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
-});

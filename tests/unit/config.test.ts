@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       whatsappEnabled: false,
       timeZone: 'Asia/Jakarta',
       adminTokenGenerated: true,
+      seedDemo: true,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(24);
     expect(loadConfig({}).adminToken).not.toBe(config.adminToken);
@@ -36,10 +37,12 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: twilioSid,
       TWILIO_AUTH_TOKEN: 'secret',
       WHATSAPP_ENABLED: 'true',
+      SEED_DEMO: 'true',
       TZ: 'Asia/Makassar',
     });
     expect(config).toMatchObject({
       isProduction: true,
+      seedDemo: true,
       port: 8080,
       logLevel: 'warn',
       mongodbUri: 'mongodb://db.internal:27017/kdmp',
@@ -52,6 +55,12 @@ describe('loadConfig', () => {
       whatsappEnabled: true,
       timeZone: 'Asia/Makassar',
     });
+  });
+
+  test('production seeds no demo cooperative unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: strongToken }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).seedDemo).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
   });
 
   test('an empty value counts as unset', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { parseInput } from '../../http/parse-input.js';
@@ -10,6 +10,8 @@ export interface SimulatorDependencies {
   handle: MessageHandler;
   /** The cooperative a simulator message goes to: by slug, or the default one. */
   resolveCoopId(slug: string | undefined): Promise<string | undefined>;
+  /** Who may use it (it answers balances as the service would): checked before anything else. */
+  access: RequestHandler;
   clock?: () => Date;
 }
 
@@ -25,11 +27,11 @@ const messageBody = z.strictObject({
 
 /**
  * POST /api/simulator/messages {from, text, channel?} -> {replies}: the chat engine without
- * a phone, for development and demos. Not mounted in production.
+ * a phone, for development, demos and a coop's own tests (in production with the admin token).
  */
 export function createSimulatorRouter(deps: SimulatorDependencies): Router {
   const router = Router();
-  router.post('/api/simulator/messages', async (req, res) => {
+  router.post('/api/simulator/messages', deps.access, async (req, res) => {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the message as JSON (content-type: application/json)');
     const body = parseInput(messageBody, req.body, 'invalid_body');
     const from = normalizePhone(body.from);

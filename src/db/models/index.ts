@@ -12,6 +12,7 @@ import { outboxItemSchema, type OutboxItemDoc } from './outbox-item.js';
 import { productSchema, type ProductDoc } from './product.js';
 import { savingsEntrySchema, type SavingsEntryDoc } from './savings-entry.js';
 import { sessionSchema, type SessionDoc } from './session.js';
+import { staffTokenSchema, type StaffTokenDoc } from './staff-token.js';
 
 export type * from './contact.js';
 export type * from './coop.js';
@@ -25,6 +26,7 @@ export type * from './outbox-item.js';
 export type * from './product.js';
 export type * from './savings-entry.js';
 export type * from './session.js';
+export type * from './staff-token.js';
 
 export interface Models {
   connection: mongoose.Connection;
@@ -40,6 +42,7 @@ export interface Models {
   OutboxItem: Model<OutboxItemDoc>;
   Instance: Model<InstanceDoc>;
   JobLease: Model<JobLeaseDoc>;
+  StaffToken: Model<StaffTokenDoc>;
 }
 
 const registered = new WeakMap<mongoose.Connection, Models>();
@@ -62,6 +65,7 @@ export function getModels(connection: mongoose.Connection): Models {
     OutboxItem: connection.model<OutboxItemDoc>('OutboxItem', outboxItemSchema),
     Instance: connection.model<InstanceDoc>('Instance', instanceSchema),
     JobLease: connection.model<JobLeaseDoc>('JobLease', jobLeaseSchema),
+    StaffToken: connection.model<StaffTokenDoc>('StaffToken', staffTokenSchema),
   };
   registered.set(connection, models);
   return models;
@@ -69,7 +73,7 @@ export function getModels(connection: mongoose.Connection): Models {
 
 /** Creates the indexes the code relies on (unique keys, dedupe). Safe to run at every start. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage, models.OutboxItem, models.Instance, models.JobLease];
+  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage, models.OutboxItem, models.Instance, models.JobLease, models.StaffToken];
   for (const model of all) {
     await model.createCollection().catch((error: unknown) => {
       // 48 NamespaceExists: the collection is already there.
