@@ -94,7 +94,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     renderNotice = chat.renderNotice;
     const limiter = await createSignInLimiter(models);
     const routers = [
-      createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
+      createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), onCatalogChanged: (coopId) => chat.refreshCatalog(coopId), timeZone: config.timeZone, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
       createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
     ];
     const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });

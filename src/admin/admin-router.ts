@@ -5,7 +5,10 @@ import type { OutboxStore } from '../db/outbox-store.js';
 import type { Logger } from '../logger.js';
 import { authenticateAdmin } from './authenticate-admin.js';
 import { createCoopsRouter } from './coops-router.js';
+import { createMembersRouter } from './members-router.js';
 import { createOrdersRouter } from './orders-router.js';
+import { createProductsRouter } from './products-router.js';
+import { createStatsRouter } from './stats-router.js';
 import { createOutboxRouter } from './outbox-router.js';
 import type { SignInLimiter } from './sign-in-limiter.js';
 import { createTokensRouter } from './tokens-router.js';
@@ -19,6 +22,10 @@ export interface AdminRouterDeps {
   logger: Logger;
   /** Order changes store notices for residents: this sends them without waiting for the relay's poll. */
   onNoticesStored: () => void;
+  /** Products or prices changed: the chat must not answer from its cached catalogue. */
+  onCatalogChanged: (coopId: string) => void;
+  /** Days in stats are counted in a coop's own zone; this one when no coop is named. */
+  timeZone: string;
   whatsapp?: WhatsAppNumbers;
   clock?: () => Date;
 }
@@ -33,6 +40,9 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     createTokensRouter(deps.models, clock),
     createCoopsRouter(deps.models, clock),
     createOrdersRouter(deps.models, deps.onNoticesStored, clock),
+    createMembersRouter(deps.models, clock),
+    createProductsRouter(deps.models, deps.onCatalogChanged, clock),
+    createStatsRouter(deps.models, clock, deps.timeZone),
     createOutboxRouter(deps.models, deps.outbox),
     createWhatsAppRouter(deps.models, deps.whatsapp),
   );

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WhatsAppNumbers } from '../channels/whatsapp-numbers.js';
+import QRCode from 'qrcode';
+import type { WhatsAppNumbers, WhatsAppStatus } from '../channels/whatsapp-numbers.js';
 import { normalizePhone } from '../channels/phone.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
@@ -24,7 +25,8 @@ export function createWhatsAppRouter(models: Models, whatsapp: WhatsAppNumbers |
     const principal = principalOf(res);
     requirePermission(principal, 'whatsapp:manage');
     const numbers = await enabled().status();
-    res.json({ numbers: principal.kind === 'staff' ? numbers.filter((number) => number.coopId === principal.coopId) : numbers });
+    const visible = principal.kind === 'staff' ? numbers.filter((number) => number.coopId === principal.coopId) : numbers;
+    res.json({ numbers: await Promise.all(visible.map(withQrImage)) });
   });
   router.post('/whatsapp/:coop/pair', async (req, res) => {
     const principal = principalOf(res);
@@ -34,7 +36,12 @@ export function createWhatsAppRouter(models: Models, whatsapp: WhatsAppNumbers |
     const { phone } = parseInput(pairBody, req.body ?? {}, 'invalid_body');
     const e164 = phone === undefined ? undefined : normalizePhone(phone);
     if (phone !== undefined && !e164) throw new HttpError(400, 'invalid_body', 'phone: must be a phone number such as 6281234567890');
-    res.json(await numbers.pair(coopId, e164?.slice(1)));
+    res.json(await withQrImage(await numbers.pair(coopId, e164?.slice(1))));
   });
   return router;
+}
+
+/** The pairing QR also as an image the dashboard can show (a data URL, allowed by the page's CSP). */
+async function withQrImage(status: WhatsAppStatus): Promise<WhatsAppStatus & { qrDataUrl?: string }> {
+  return status.qr ? { ...status, qrDataUrl: await QRCode.toDataURL(status.qr, { margin: 1, width: 280 }) } : status;
 }
