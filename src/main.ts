@@ -13,7 +13,11 @@ import { ensureIndexes, getModels, type Models } from './db/models/index.js';
 import { createOutboxStore, type OutboxStore } from './db/outbox-store.js';
 import { seedDemoData } from './demo/seed.js';
 import { createChatService, type ChatService } from './engine/chat-service.js';
-import { scheduleExpireCarts } from './jobs/expire-carts.js';
+import { createDailyRecapJob } from './jobs/daily-recap.js';
+import { createExpireCartsJob } from './jobs/expire-carts.js';
+import { createLowStockJob } from './jobs/low-stock.js';
+import { createJobRunner, type JobRunner } from './jobs/schedule-jobs.js';
+import { createUnconfirmedOrdersJob } from './jobs/unconfirmed-orders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createChannels, type Channels } from './channels/create-channels.js';
 import { createSignInLimiter } from './admin/sign-in-limiter.js';
@@ -35,6 +39,8 @@ export interface RunningService {
   channels: Channels;
   /** Sends the notices stored on orders (new order to staff, status changes to residents). */
   notices: OrderNoticeRelay;
+  /** The scheduled jobs, also runnable by hand. */
+  jobs: JobRunner;
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   stop(): Promise<void>;
@@ -43,6 +49,8 @@ export interface RunningService {
 export interface StartOptions {
   /** The service cannot go on (its embedded database died). The command line exits 1. */
   onFatal?: (error: Error) => void;
+  /** False: jobs run only when asked (`npm run job`), not on their schedules. */
+  schedule?: boolean;
 }
 
 /** Starts the whole service: configuration, database, HTTP. */
@@ -105,7 +113,13 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     await database.close();
     throw error;
   }
-  const jobs = [scheduleExpireCarts(chat, createJobLeases(models, instances.id), logger)];
+  const chatService = chat;
+  const jobs = createJobRunner([createExpireCartsJob(chatService), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob()], {
+    leases: createJobLeases(models, instances.id),
+    logger,
+    context: () => ({ models, logger, drafting: { renderNotice: chatService.renderNotice, routeFor: channels.routeFor, logger }, wake: channels.wake }),
+  });
+  if (options.schedule !== false) jobs.start();
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, env: config.nodeEnv, startupMs: Math.round(process.uptime() * 1000) }, 'KDMP Chat is ready');
 
@@ -122,6 +136,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     instances,
     channels,
     notices: noticeRelay,
+    jobs,
     port,
     stop() {
       stopping ??= (async () => {
@@ -129,7 +144,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         await closed;
-        for (const job of jobs) await job.stop();
+        await jobs.stop();
         await noticeRelay.stop();
         // Sends in flight finish; what is still pending stays in the outbox for the next start.
         await channels.stop();

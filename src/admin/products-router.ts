@@ -22,14 +22,16 @@ const productFields = {
   category: z.string().trim().min(1).max(60),
   units: z.array(unit).min(1).max(10),
   active: z.boolean(),
+  lowStockAt: z.number().min(0).max(1e9),
+  distributor: z.string().trim().min(1).max(100),
 };
 const coopField = { coop: z.string().max(100).optional() };
 const listQuery = z.strictObject({ ...coopField, category: z.string().max(60).optional(), active: z.enum(['true', 'false']).optional() });
 const createBody = z
-  .strictObject({ ...coopField, productId, ...productFields, aliases: productFields.aliases.default([]), active: productFields.active.default(true), stockUnit: z.string().trim().min(1).max(20), stock: z.number().min(0).max(1e9).default(0) })
+  .strictObject({ ...coopField, productId, ...productFields, aliases: productFields.aliases.default([]), active: productFields.active.default(true), lowStockAt: productFields.lowStockAt.optional(), distributor: productFields.distributor.optional(), stockUnit: z.string().trim().min(1).max(20), stock: z.number().min(0).max(1e9).default(0) })
   .refine((body) => body.units.some((candidate) => candidate.code === body.stockUnit), 'stockUnit: must be one of the units');
 const patchBody = z
-  .strictObject({ ...coopField, name: productFields.name.optional(), aliases: productFields.aliases.optional(), category: productFields.category.optional(), units: productFields.units.optional(), active: productFields.active.optional() })
+  .strictObject({ ...coopField, name: productFields.name.optional(), aliases: productFields.aliases.optional(), category: productFields.category.optional(), units: productFields.units.optional(), active: productFields.active.optional(), lowStockAt: productFields.lowStockAt.optional(), distributor: productFields.distributor.optional() })
   .refine((body) => Object.keys(body).some((key) => key !== 'coop'), 'nothing to change');
 const stockBody = z.strictObject({ ...coopField, mode: z.enum(['set', 'add', 'subtract']), quantity: z.number().min(0).max(1e9), reason: z.string().trim().min(1).max(200) });
 
@@ -112,6 +114,8 @@ function presentProduct(product: ProductDoc) {
     stockUnit: product.stockUnit,
     stock: product.stock,
     active: product.active,
+    lowStockAt: product.lowStockAt ?? null,
+    distributor: product.distributor ?? null,
     stockLog: (product.stockLog ?? []).slice(-10).map(({ at, by, mode, quantity, reason }) => ({ at, by, mode, quantity, ...(reason ? { reason } : {}) })),
   };
 }

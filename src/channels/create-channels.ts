@@ -12,7 +12,7 @@ import { maskPhone } from '../logger.js';
 import { gatewaySettingsFrom } from './sms-gateway/sms-gateway-settings.js';
 import { createSmsGatewaySender } from './sms-gateway/sms-gateway-sender.js';
 import { createSmsGatewayWebhookRouter } from './sms-gateway/sms-gateway-webhook-router.js';
-import type { RouteFinder } from '../outbox/order-notice-relay.js';
+import type { RouteFinder } from '../outbox/notice-item.js';
 import { createSimulatorSender } from './simulator/simulator-sender.js';
 import { createTwilioSender } from './twilio/twilio-sender.js';
 import { createTwilioWebhookRouter } from './twilio/twilio-webhook-router.js';

@@ -1,20 +1,17 @@
-import { Types } from 'mongoose';
-import type { ChannelName, ProviderName } from '../channels/types.js';
+import type { Types } from 'mongoose';
+import type { ProviderName } from '../channels/types.js';
 import type { CoopDoc } from '../db/models/coop.js';
 import type { Models } from '../db/models/index.js';
 import type { OrderDoc, OrderNotice } from '../db/models/order.js';
 import type { OutboxItemDoc } from '../db/models/outbox-item.js';
 import type { ChatService } from '../engine/chat-service.js';
-import type { ReplyMessage } from '../engine/reply-message.js';
-import { maskPhone, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { draftNoticeItem, staffRecipients, type NoticeRecipient, type RouteFinder } from './notice-item.js';
 import { residentNoticeMessages, staffNoticeMessages } from './order-notice-messages.js';
 
 /** Orders drained per pass; the rest wait for the next pass (a second later at most). */
 const BATCH = 50;
 const POLL_MS = 1_000;
-
-/** How a message to this phone on this channel goes out now (undefined: nothing configured can carry it). */
-export type RouteFinder = (coopId: string, channel: ChannelName, to: string) => Promise<ProviderName | undefined>;
 
 export interface OrderNoticeRelayDeps {
   models: Models;
@@ -33,12 +30,6 @@ export interface OrderNoticeRelay {
   drain(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
-}
-
-interface Recipient {
-  to: string;
-  channel: ChannelName;
-  language: 'id' | 'en';
 }
 
 /**
@@ -85,7 +76,7 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
         for (const notice of notices) {
           for (const { recipient, messages } of await audienceOf(order, notice, coop, resident)) {
             if (messages.length === 0) continue;
-            const item = await draftItem(order.coopId, recipient, messages, now, notice);
+            const item = await draftNoticeItem(deps, order.coopId, recipient, messages, now, `notice:${String(notice._id)}`);
             items.push(item);
             if (item.status === 'pending') woken.add(item.provider);
           }
@@ -102,26 +93,16 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
     return count;
   }
 
-  async function residentOf(order: OrderDoc): Promise<Recipient & { name?: string }> {
+  async function residentOf(order: OrderDoc): Promise<NoticeRecipient & { name?: string }> {
     const contact = await models.Contact.findById(order.contactId, { language: 1, name: 1 }).lean();
     return { to: order.phone, channel: order.channel, language: contact?.language ?? 'id', ...(contact?.name ? { name: contact.name } : {}) };
   }
 
-  async function audienceOf(order: OrderDoc, notice: OrderNotice, coop: CoopDoc, resident: Recipient & { name?: string }) {
+  async function audienceOf(order: OrderDoc, notice: OrderNotice, coop: CoopDoc, resident: NoticeRecipient & { name?: string }) {
     if (notice.audience === 'resident') return [{ recipient: resident, messages: residentNoticeMessages(order, notice, coop) }];
     const messages = staffNoticeMessages(order, notice, resident.name);
     if (coop.staff.length === 0) logger.warn({ coopId: coop._id, number: order.number }, 'order notice for staff, but the cooperative has no staff contacts');
-    return coop.staff.map((member) => ({ recipient: { to: member.phone, channel: member.channel ?? 'whatsapp', language: 'id' as const }, messages }));
-  }
-
-  async function draftItem(coopId: string, recipient: Recipient, messages: ReplyMessage[], now: Date, notice: OrderNotice): Promise<OutboxItemDoc> {
-    const text = messages.map((message) => deps.renderNotice(message, { language: recipient.language, channel: recipient.channel })).join('\n');
-    const provider = await deps.routeFor(coopId, recipient.channel, recipient.to);
-    const base = { _id: new Types.ObjectId(), coopId, channel: recipient.channel, to: recipient.to, text, attempts: 0, nextAttemptAt: now, sourceMessageKey: `notice:${String(notice._id)}`, createdAt: now, updatedAt: now };
-    if (provider) return { ...base, provider, status: 'pending' };
-    // Kept, visibly failed, rather than dropped: staff see it in the outbox list.
-    logger.error({ coopId, channel: recipient.channel, to: maskPhone(recipient.to) }, 'no provider can carry this notice');
-    return { ...base, provider: recipient.channel === 'sms' ? 'sms-gateway' : 'baileys', status: 'failed', failedAt: now, lastError: { code: 'no_route', message: `no provider is configured for ${recipient.channel}` } };
+    return staffRecipients(coop.staff).map((recipient) => ({ recipient, messages }));
   }
 
   function schedule(delay: number): void {

@@ -4,6 +4,7 @@ import { seedDemoData } from '../../src/demo/seed.js';
 import { createInstanceRegistry, type InstanceRegistry } from '../../src/db/instance-registry.js';
 import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
 import { createChatService, type ChatService } from '../../src/engine/chat-service.js';
+import type { JobContext } from '../../src/jobs/job.js';
 import { silentLogger } from '../../src/logger.js';
 import { createOrderNoticeRelay, type OrderNoticeRelay } from '../../src/outbox/order-notice-relay.js';
 import { createStaffChat } from '../../src/staff/staff-chat.js';
@@ -39,6 +40,8 @@ export interface ChatHarness {
   notices: OrderNoticeRelay;
   /** Texts stored in the outbox for a phone, oldest first. */
   outboxTo(phone: string): Promise<string[]>;
+  /** What a scheduled job gets, at the fake clock's time (every phone reached through the simulator). */
+  jobContext(): JobContext;
   /** Sends one message (WhatsApp unless told) through the simulator provider and returns the reply texts; each call gets a fresh provider id unless given. */
   send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
   /** The demo coop's stock of a product, in its stock unit. */
@@ -70,6 +73,7 @@ export async function openChatHarness(): Promise<ChatHarness> {
     clock,
     coopId,
     notices,
+    jobContext: () => ({ models, now: clock.now(), logger: silentLogger, drafting: { renderNotice: service.renderNotice, routeFor: async () => 'simulator', logger: silentLogger }, wake: () => undefined }),
     async outboxTo(phone) {
       const items = await models.OutboxItem.find({ coopId, to: phone }).sort({ createdAt: 1, _id: 1 }).lean();
       return items.map((item) => item.text);

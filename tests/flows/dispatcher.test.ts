@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { createInstanceRegistry } from '../../src/db/instance-registry.js';
 import { readSession } from '../../src/db/session-store.js';
 import { createTurnWriter } from '../../src/db/turn-writer.js';
-import { runExpireCarts } from '../../src/jobs/expire-carts.js';
+import { createExpireCartsJob } from '../../src/jobs/expire-carts.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Models } from '../../src/db/models/index.js';
 import { BUDI, SITI, openChatHarness, type ChatHarness } from './chat-harness.js';
@@ -148,9 +148,9 @@ describe('dispatcher', () => {
     await chat.send(BUDI, 'beras 2 kg');
     await chat.send(BUDI, 'ambil');
     chat.clock.advance(2 * 60 * 60 * 1000 - 1000);
-    expect(await runExpireCarts(chat.service, silentLogger)).toBe(0);
+    expect(await createExpireCartsJob(chat.service).run(chat.jobContext())).toBe(0);
     chat.clock.advance(2000);
-    expect(await runExpireCarts(chat.service, silentLogger)).toBeGreaterThanOrEqual(1);
+    expect(await createExpireCartsJob(chat.service).run(chat.jobContext())).toBeGreaterThanOrEqual(1);
     expect(await chat.models.Session.countDocuments({ phone: BUDI, channel: 'whatsapp' })).toBe(0);
     // "1" meant "cash" in the lapsed conversation; now it means nothing.
     const reply = (await chat.send(BUDI, '1')).join('\n');

@@ -6,6 +6,7 @@ import { counterSchema, type CounterDoc } from './counter.js';
 import { inboundMessageSchema, type InboundMessageDoc } from './inbound-message.js';
 import { instanceSchema, type InstanceDoc } from './instance.js';
 import { jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
+import { jobRunSchema, type JobRunDoc } from './job-run.js';
 import { memberSchema, type MemberDoc } from './member.js';
 import { orderSchema, type OrderDoc } from './order.js';
 import { outboxItemSchema, type OutboxItemDoc } from './outbox-item.js';
@@ -20,6 +21,7 @@ export type * from './counter.js';
 export type * from './inbound-message.js';
 export type * from './instance.js';
 export type * from './job-lease.js';
+export type * from './job-run.js';
 export type * from './member.js';
 export type * from './order.js';
 export type * from './outbox-item.js';
@@ -43,6 +45,7 @@ export interface Models {
   Instance: Model<InstanceDoc>;
   JobLease: Model<JobLeaseDoc>;
   StaffToken: Model<StaffTokenDoc>;
+  JobRun: Model<JobRunDoc>;
 }
 
 const registered = new WeakMap<mongoose.Connection, Models>();
@@ -66,6 +69,7 @@ export function getModels(connection: mongoose.Connection): Models {
     Instance: connection.model<InstanceDoc>('Instance', instanceSchema),
     JobLease: connection.model<JobLeaseDoc>('JobLease', jobLeaseSchema),
     StaffToken: connection.model<StaffTokenDoc>('StaffToken', staffTokenSchema),
+    JobRun: connection.model<JobRunDoc>('JobRun', jobRunSchema),
   };
   registered.set(connection, models);
   return models;
@@ -73,7 +77,7 @@ export function getModels(connection: mongoose.Connection): Models {
 
 /** Creates the indexes the code relies on (unique keys, dedupe). Safe to run at every start. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage, models.OutboxItem, models.Instance, models.JobLease, models.StaffToken];
+  const all = [models.Coop, models.Product, models.Contact, models.Member, models.SavingsEntry, models.Session, models.Order, models.Counter, models.InboundMessage, models.OutboxItem, models.Instance, models.JobLease, models.StaffToken, models.JobRun];
   for (const model of all) {
     await model.createCollection().catch((error: unknown) => {
       // 48 NamespaceExists: the collection is already there.

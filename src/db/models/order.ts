@@ -63,6 +63,8 @@ export interface OrderDoc {
    */
   notices?: OrderNotice[];
   noticesDue?: boolean;
+  /** When staff were reminded that this order still waits for confirmation. */
+  staffRemindedAt?: Date;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -114,6 +116,7 @@ export const orderSchema = new Schema<OrderDoc>(
       default: undefined,
     },
     noticesDue: Boolean,
+    staffRemindedAt: Date,
   },
   { timestamps: true, collection: 'orders' },
 );

@@ -22,6 +22,10 @@ export interface ProductDoc {
   /** On hand, in stockUnit (may be fractional for kg/liter). */
   stock: number;
   active: boolean;
+  /** Staff are alerted when stock falls to this (in stockUnit); unset: no alert. */
+  lowStockAt?: number;
+  /** Who the coop buys it from: the restock list is grouped by distributor. */
+  distributor?: string;
   /** Recent stock adjustments by staff (stock taken by orders is not logged here). */
   stockLog?: { at: Date; by: string; mode: 'set' | 'add' | 'subtract'; quantity: number; reason?: string; sourceMessageKey?: string }[];
   createdAt?: Date;
@@ -42,6 +46,8 @@ export const productSchema = new Schema<ProductDoc>(
     stockUnit: { type: String, required: true },
     stock: { type: Number, required: true, min: 0, default: 0 },
     active: { type: Boolean, default: true },
+    lowStockAt: { type: Number, min: 0 },
+    distributor: String,
     stockLog: {
       type: [{ _id: false, at: Date, by: String, mode: { type: String, enum: ['set', 'add', 'subtract'] }, quantity: Number, reason: String, sourceMessageKey: String }],
       default: undefined,
