@@ -5,6 +5,7 @@ import type { OutboxStore } from '../db/outbox-store.js';
 import type { Logger } from '../logger.js';
 import { authenticateAdmin } from './authenticate-admin.js';
 import { createCoopsRouter } from './coops-router.js';
+import { createCsvRouter } from './csv-router.js';
 import { createMembersRouter } from './members-router.js';
 import { createOrdersRouter } from './orders-router.js';
 import { createProductsRouter } from './products-router.js';
@@ -42,6 +43,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     createOrdersRouter(deps.models, deps.onNoticesStored, clock),
     createMembersRouter(deps.models, clock),
     createProductsRouter(deps.models, deps.onCatalogChanged, clock),
+    createCsvRouter(deps.models, deps.onCatalogChanged, clock),
     createStatsRouter(deps.models, clock, deps.timeZone),
     createOutboxRouter(deps.models, deps.outbox),
     createWhatsAppRouter(deps.models, deps.whatsapp),
