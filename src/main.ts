@@ -24,6 +24,8 @@ import { createSignInLimiter } from './admin/sign-in-limiter.js';
 import { requireLocalOrAdmin } from './http/local-or-admin.js';
 import { createOrderNoticeRelay, type OrderNoticeRelay } from './outbox/order-notice-relay.js';
 import { createStaffChat } from './staff/staff-chat.js';
+import { createMetricsRouter } from './metrics/metrics-router.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -76,6 +78,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   let instances: InstanceRegistry;
   let channels: Channels;
   let notices: OrderNoticeRelay;
+  let metrics: ServiceMetrics;
   const outbox = createOutboxStore(getModels(database.connection));
   try {
     models = getModels(database.connection);
@@ -94,16 +97,18 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       throw new Error('the chat service is not ready');
     };
     channels = createChannels({ config, models, outbox, instances, logger, handle: (message) => handle(message), renderNotice: (reply, options) => renderNotice(reply, options) });
+    metrics = createServiceMetrics({ models, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) });
     const relay = createOrderNoticeRelay({ models, renderNotice: (reply, options) => renderNotice(reply, options), routeFor: channels.routeFor, wake: channels.wake, logger });
     notices = relay;
     const staffChat = createStaffChat({ models, onNoticesStored: () => relay.wake() });
     chat = await createChatService({ models, logger, instances, onOutboxWritten: channels.wake, staffChat });
-    handle = chat.handle;
+    handle = metrics.instrument(chat.handle);
     renderNotice = chat.renderNotice;
     const limiter = await createSignInLimiter(models);
     const routers = [
       createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), onCatalogChanged: (coopId) => chat.refreshCatalog(coopId), timeZone: config.timeZone, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
-      createSimulatorRouter({ handle: chat.handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
+      createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])]),
+      createSimulatorRouter({ handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
     ];
     const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });
     server = await listen(app, config.port);
@@ -114,10 +119,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     throw error;
   }
   const chatService = chat;
+  const serviceMetrics = metrics;
   const jobs = createJobRunner([createExpireCartsJob(chatService), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob()], {
     leases: createJobLeases(models, instances.id),
     logger,
     context: () => ({ models, logger, drafting: { renderNotice: chatService.renderNotice, routeFor: channels.routeFor, logger }, wake: channels.wake }),
+    onRun: (job, outcome) => serviceMetrics.jobRan(job, outcome),
   });
   if (options.schedule !== false) jobs.start();
   const port = (server.address() as AddressInfo).port;

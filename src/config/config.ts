@@ -16,6 +16,8 @@ export interface Config {
   adminToken: string;
   /** True when ADMIN_TOKEN was not set and one was generated for this run (development only). */
   adminTokenGenerated: boolean;
+  /** Also opens GET /metrics (besides the admin token). */
+  metricsToken?: string;
   /** Seed the demo cooperative (made-up bank account, a member with PIN 1234) into an empty database. */
   seedDemo: boolean;
   publicBaseUrl?: string;
@@ -60,6 +62,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     adminTokenGenerated = true;
   }
 
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH && isProduction) {
+    throw new ConfigError('METRICS_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters in production`);
+  }
   if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
     const missing = env.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID';
     throw new ConfigError(missing, 'must be set together with the other Twilio variable');
@@ -85,6 +90,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     adminToken,
     adminTokenGenerated,
     seedDemo: env.SEED_DEMO ?? !isProduction,
+    metricsToken: env.METRICS_TOKEN,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN } : undefined,
     whatsappEnabled: env.WHATSAPP_ENABLED,

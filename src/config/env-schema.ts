@@ -21,6 +21,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   EMBEDDED_MONGO_PORT: port.default(27027),
   ADMIN_TOKEN: optionalText,
+  /** A token only for GET /metrics, so a Prometheus scraper need not hold the admin token. */
+  METRICS_TOKEN: optionalText,
   /** Seed the demo cooperative into an empty database (default: yes in development and test, no in production). */
   SEED_DEMO: booleanFlag.optional(),
   PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://kdmp.example.id' }).optional(),

@@ -14,7 +14,10 @@ export interface JobRunner {
 }
 
 /** Each job on its schedule, run by one instance at a time (a lease in MongoDB), each run logged. */
-export function createJobRunner(jobs: Job[], deps: { leases: JobLeases; logger: Logger; context: (now: Date) => Omit<JobContext, 'now'>; clock?: () => Date }): JobRunner {
+export function createJobRunner(
+  jobs: Job[],
+  deps: { leases: JobLeases; logger: Logger; context: (now: Date) => Omit<JobContext, 'now'>; clock?: () => Date; onRun?: (job: string, outcome: 'ok' | 'failed' | 'skipped') => void },
+): JobRunner {
   const clock = deps.clock ?? (() => new Date());
   const byName = new Map(jobs.map((job) => [job.name, job]));
   const tasks: ScheduledTask[] = [];
@@ -25,10 +28,16 @@ export function createJobRunner(jobs: Job[], deps: { leases: JobLeases; logger: 
     if (!job) throw new Error(`No job named ${name}; jobs: ${[...byName.keys()].join(', ')}`);
     let result: number | undefined;
     const started = Date.now();
-    await runExclusively(deps.leases, job.name, deps.logger, async () => {
-      const now = clock();
-      result = await job.run({ ...deps.context(now), now });
-    });
+    try {
+      await runExclusively(deps.leases, job.name, deps.logger, async () => {
+        const now = clock();
+        result = await job.run({ ...deps.context(now), now });
+      });
+    } catch (error) {
+      deps.onRun?.(job.name, 'failed');
+      throw error;
+    }
+    deps.onRun?.(job.name, result === undefined ? 'skipped' : 'ok');
     if (result !== undefined && (result > 0 || job.schedule !== '* * * * *')) deps.logger.info({ job: job.name, result, ms: Date.now() - started }, 'job ran');
     return result;
   }
