@@ -6,7 +6,7 @@
  *     --kota "Bandar Lampung" --pickup-address "Jl. Teuku Umar No. 1" --whatsapp 0812... \
  *     --staff "Sari:0812...:whatsapp" [--sms 0812...] [--delivery-fee 5000 --delivery-area Kedaton] \
  *     [--bank BRI --account-number ... --account-name ...] [--qris-merchant "KDMP KEDATON"] \
- *     [--days Senin-Sabtu --open 07.00 --close 20.00]
+ *     [--qris-payload "000201010211…"] [--days Senin-Sabtu --open 07.00 --close 20.00]
  */
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'account-number': { type: 'string' },
     'account-name': { type: 'string' },
     'qris-merchant': { type: 'string' },
+    'qris-payload': { type: 'string' },
     days: { type: 'string' },
     open: { type: 'string' },
     close: { type: 'string' },
@@ -63,6 +64,7 @@ const input: NewCoop = {
   ...(values['delivery-fee'] ? { delivery: { feeRp: Number(values['delivery-fee']), area: values['delivery-area'] ?? '' } } : {}),
   ...(values.bank || values['account-number'] ? { bankAccount: { bank: values.bank ?? '', accountNumber: values['account-number'] ?? '', accountName: values['account-name'] ?? '' } } : {}),
   ...(values['qris-merchant'] ? { qrisMerchantName: values['qris-merchant'] } : {}),
+  ...(values['qris-payload'] ? { qrisPayload: values['qris-payload'] } : {}),
   ...(values.days || values.open ? { openingHours: { days: values.days ?? '', open: values.open ?? '', close: values.close ?? '' } } : {}),
 };
 

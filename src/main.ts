@@ -24,6 +24,7 @@ import { createSignInLimiter } from './admin/sign-in-limiter.js';
 import { requireLocalOrAdmin } from './http/local-or-admin.js';
 import { createOrderNoticeRelay, type OrderNoticeRelay } from './outbox/order-notice-relay.js';
 import { createStaffChat } from './staff/staff-chat.js';
+import { createQrCodeRouter } from './outbox/qr-code-router.js';
 import { createMetricsRouter } from './metrics/metrics-router.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 
@@ -107,6 +108,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     const limiter = await createSignInLimiter(models);
     const routers = [
       createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), onCatalogChanged: (coopId) => chat.refreshCatalog(coopId), timeZone: config.timeZone, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
+      createQrCodeRouter(models),
       createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])]),
       createSimulatorRouter({ handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
     ];

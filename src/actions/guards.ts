@@ -30,7 +30,10 @@ export const guards: Record<string, Guard> = {
   isSms: ({ facts }) => facts.channel === 'sms',
   isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',
   paidByTransfer: ({ conversation }) => conversation.vars.payment === 'transfer',
-  paidByQris: ({ conversation }) => conversation.vars.payment === 'qris',
+  /** QRIS with the coop's payload stored: the service sends the code for the exact total itself. */
+  paidByQrisCode: ({ conversation, facts }) => conversation.vars.payment === 'qris' && Boolean(facts.coop.settings.qris.payload),
+  /** QRIS without a stored payload: staff send the code by hand. */
+  paidByQrisByStaff: ({ conversation, facts }) => conversation.vars.payment === 'qris' && !facts.coop.settings.qris.payload,
   paidBySimpanan: ({ conversation }) => conversation.vars.payment === 'simpanan',
   wasRefunded: ({ input }) => input.kind === 'event' && input.event.data?.refunded === 1,
   canPayFromSavings: ({ facts, conversation }) => {

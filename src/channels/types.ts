@@ -52,6 +52,11 @@ export interface OutboundMessage {
   to: string;
   /** Already rendered for the channel. */
   text: string;
+  /**
+   * A QR code to send as an image with the text as its caption (a QRIS to pay an order), on
+   * WhatsApp only. `publicPath` serves it as PNG for providers that fetch media by URL.
+   */
+  qrCode?: { data: string; publicPath: string };
 }
 
 export interface SendResult {

@@ -17,7 +17,12 @@ export const demoCoop: CoopDoc = {
     openingHours: { days: 'Senin–Sabtu', open: '07.00', close: '20.00' },
     // Made up for the demo; not a real account.
     bankAccount: { bank: 'BRI', accountNumber: '0123-01-000123-50-9', accountName: 'KDMP Kel. Way Halim Permai' },
-    qris: { enabled: true, merchantName: 'KDMP WAY HALIM PERMAI' },
+    // A made-up static QRIS (the acquirer id is not real): it scans, but pays no one.
+    qris: {
+      enabled: true,
+      merchantName: 'KDMP WAY HALIM PERMAI',
+      payload: '00020101021126650016ID.CO.KDMP.DEMO0118936000000000000001021500000000000000103UMI5204541153033605802ID5921KDMP WAY HALIM PERMAI6014BANDAR LAMPUNG61053513263048BA2',
+    },
     smsFallback: true,
     pinRequiredOn: ['sms'],
     householdLimits: [{ productId: 'LPG-3KG', maxPerOrder: 1, maxPerDay: 1 }],

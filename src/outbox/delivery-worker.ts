@@ -1,3 +1,4 @@
+import { qrCodePath } from './qr-code-path.js';
 import { SendError, type ChannelSender } from '../channels/types.js';
 import type { OutboxItemDoc } from '../db/models/outbox-item.js';
 import type { OutboxStore } from '../db/outbox-store.js';
@@ -70,7 +71,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return true;
     }
     try {
-      const result = await sender.send({ id: String(item._id), coopId: item.coopId, channel: item.channel, provider: item.provider, to: item.to, text: item.text });
+      const result = await sender.send({
+        id: String(item._id),
+        coopId: item.coopId,
+        channel: item.channel,
+        provider: item.provider,
+        to: item.to,
+        text: item.text,
+        ...(item.qrCode ? { qrCode: { data: item.qrCode.data, publicPath: qrCodePath(item.qrCode.token) } } : {}),
+      });
       await store.markSent(item, owner, result, clock());
       log.debug({ outboxId: String(item._id), to: maskPhone(item.to) }, 'outbox item sent');
     } catch (error) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ChannelName, ProviderName } from '../channels/types.js';
 import type { OutboxItemDoc } from '../db/models/outbox-item.js';
@@ -25,10 +26,30 @@ export interface NoticeDrafting {
  * rendered for the recipient's channel and language. With no provider to carry it, the
  * item is stored visibly failed rather than dropped, so staff see it in the outbox list.
  */
-export async function draftNoticeItem(drafting: NoticeDrafting, coopId: string, recipient: NoticeRecipient, messages: ReplyMessage[], now: Date, sourceKey: string): Promise<OutboxItemDoc> {
+export async function draftNoticeItem(
+  drafting: NoticeDrafting,
+  coopId: string,
+  recipient: NoticeRecipient,
+  messages: ReplyMessage[],
+  now: Date,
+  sourceKey: string,
+  qrCodeData?: string,
+): Promise<OutboxItemDoc> {
   const text = messages.map((message) => drafting.renderNotice(message, { language: recipient.language, channel: recipient.channel })).join('\n');
   const provider = await drafting.routeFor(coopId, recipient.channel, recipient.to);
-  const base = { _id: new Types.ObjectId(), coopId, channel: recipient.channel, to: recipient.to, text, attempts: 0, nextAttemptAt: now, sourceMessageKey: sourceKey, createdAt: now, updatedAt: now };
+  const base = {
+    _id: new Types.ObjectId(),
+    coopId,
+    channel: recipient.channel,
+    to: recipient.to,
+    text,
+    attempts: 0,
+    nextAttemptAt: now,
+    sourceMessageKey: sourceKey,
+    ...(qrCodeData && recipient.channel === 'whatsapp' ? { qrCode: { data: qrCodeData, token: randomBytes(16).toString('hex') } } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
   if (provider) return { ...base, provider, status: 'pending' };
   drafting.logger.error({ coopId, channel: recipient.channel, to: maskPhone(recipient.to) }, 'no provider can carry this notice');
   return { ...base, provider: recipient.channel === 'sms' ? 'sms-gateway' : 'baileys', status: 'failed', failedAt: now, lastError: { code: 'no_route', message: `no provider is configured for ${recipient.channel}` } };

@@ -24,8 +24,11 @@ export function residentNoticeMessages(order: OrderDoc, notice: OrderNotice, coo
     case 'delivering':
       return [{ key: `status:notice.${notice.event}`, params: { number } }];
     case 'placed':
-      // A resident learns of their own order in the conversation that placed it.
-      return [];
+      // A resident learns of their own order in the conversation that placed it; a QRIS
+      // order then gets the code to pay it (the image comes with it on WhatsApp).
+      return order.payment.method === 'qris' && coop.settings.qris.payload
+        ? [{ key: order.channel === 'whatsapp' ? 'status:notice.qris' : 'status:notice.qris_sms', params: { number, total: { money: order.totalRp }, merchant: coop.settings.qris.merchantName } }]
+        : [];
   }
 }
 

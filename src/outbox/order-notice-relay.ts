@@ -6,6 +6,7 @@ import type { OrderDoc, OrderNotice } from '../db/models/order.js';
 import type { OutboxItemDoc } from '../db/models/outbox-item.js';
 import type { ChatService } from '../engine/chat-service.js';
 import type { Logger } from '../logger.js';
+import { dynamicQris } from '../domain/payments/qris.js';
 import { draftNoticeItem, staffRecipients, type NoticeRecipient, type RouteFinder } from './notice-item.js';
 import { residentNoticeMessages, staffNoticeMessages } from './order-notice-messages.js';
 
@@ -76,7 +77,8 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
         for (const notice of notices) {
           for (const { recipient, messages } of await audienceOf(order, notice, coop, resident)) {
             if (messages.length === 0) continue;
-            const item = await draftNoticeItem(deps, order.coopId, recipient, messages, now, `notice:${String(notice._id)}`);
+            const qrCode = notice.audience === 'resident' && notice.event === 'placed' ? paymentQr(order, coop) : undefined;
+            const item = await draftNoticeItem(deps, order.coopId, recipient, messages, now, `notice:${String(notice._id)}`, qrCode);
             items.push(item);
             if (item.status === 'pending') woken.add(item.provider);
           }
@@ -91,6 +93,18 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
     });
     for (const provider of woken) deps.wake(provider);
     return count;
+  }
+
+  /** The coop's QRIS for this order's exact total; a broken stored payload sends the text alone (and is logged). */
+  function paymentQr(order: OrderDoc, coop: CoopDoc): string | undefined {
+    const payload = coop.settings.qris.payload;
+    if (order.payment.method !== 'qris' || !payload) return undefined;
+    try {
+      return dynamicQris(payload, order.totalRp);
+    } catch (error) {
+      logger.error({ err: error, coopId: coop._id, number: order.number }, "the cooperative's QRIS payload is invalid: order sent without its QR");
+      return undefined;
+    }
   }
 
   async function residentOf(order: OrderDoc): Promise<NoticeRecipient & { name?: string }> {

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import type { AnyMessageContent, WAMessage } from '@whiskeysockets/baileys';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
@@ -112,7 +113,7 @@ export function createBaileysSender(deps: BaileysSenderDeps): ChannelSender {
     const target = refuseIfCannotSend(message, laneOf(message.coopId));
     let sent: WAMessage | undefined;
     try {
-      sent = await target.sendMessage(jid, { text: message.text });
+      sent = await target.sendMessage(jid, message.qrCode ? { image: await QRCode.toBuffer(message.qrCode.data, { margin: 2, width: 480 }), caption: message.text } : { text: message.text });
     } catch (error) {
       throw toSendError(error);
     } finally {

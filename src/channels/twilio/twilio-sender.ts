@@ -49,6 +49,8 @@ export function createTwilioSender(options: TwilioSenderOptions): ChannelSender 
           from: toTwilioAddress(message.channel, from),
           to: toTwilioAddress(message.channel, message.to),
           body: message.text,
+          // Twilio fetches media by URL: the QR's PNG is served under the public address (WhatsApp only; SMS has no images).
+          ...(message.qrCode && message.channel === 'whatsapp' ? { mediaUrl: [options.publicBaseUrl.replace(/\/+$/, '') + message.qrCode.publicPath] } : {}),
           statusCallback,
         });
         logger.debug({ outboxId: message.id, channel: message.channel, to: maskPhone(message.to), messageSid: sent.sid }, 'twilio message queued');

@@ -41,7 +41,7 @@ export const coopSchema = new Schema<CoopDoc>(
       delivery: { enabled: { type: Boolean, default: true }, feeRp: rupiahField({ min: 0, default: 0 }), area: { type: String, default: '' } },
       openingHours: { days: String, open: String, close: String },
       bankAccount: { bank: String, accountNumber: String, accountName: String },
-      qris: { enabled: { type: Boolean, default: true }, merchantName: String },
+      qris: { enabled: { type: Boolean, default: true }, merchantName: String, payload: String },
       smsFallback: { type: Boolean, default: true },
       pinRequiredOn: { type: [{ type: String, enum: CHANNEL_NAMES }], default: ['sms'] },
       householdLimits: {

@@ -29,6 +29,8 @@ export interface OutboxItemDoc {
   sourceMessageKey?: string;
   /** How it went out: 'inline' (TwiML, simulator) or 'worker'. */
   sentBy?: 'inline' | 'worker';
+  /** A QR code sent as an image with the text as caption (WhatsApp); `token` names its public PNG. */
+  qrCode?: { data: string; token: string };
   /** Set on an item that replaces one whose provider refused it (WhatsApp window closed → SMS). */
   fallbackOf?: Types.ObjectId;
   sentAt?: Date;
@@ -54,6 +56,7 @@ export const outboxItemSchema = new Schema<OutboxItemDoc>(
     sourceMessageKey: String,
     sentBy: { type: String, enum: ['inline', 'worker'] },
     fallbackOf: Schema.Types.ObjectId,
+    qrCode: { data: String, token: String },
     sentAt: Date,
     deliveredAt: Date,
     failedAt: Date,
@@ -66,3 +69,4 @@ outboxItemSchema.index({ provider: 1, status: 1, nextAttemptAt: 1 });
 outboxItemSchema.index({ provider: 1, to: 1, status: 1 });
 outboxItemSchema.index({ provider: 1, providerMessageId: 1 }, { partialFilterExpression: { providerMessageId: { $exists: true } } });
 outboxItemSchema.index({ coopId: 1, to: 1, createdAt: -1 });
+outboxItemSchema.index({ 'qrCode.token': 1 }, { partialFilterExpression: { 'qrCode.token': { $type: 'string' } } });

@@ -13,7 +13,8 @@ export interface CoopSettings {
   delivery: { enabled: boolean; feeRp: number; area: string };
   openingHours: { days: string; open: string; close: string };
   bankAccount: { bank: string; accountNumber: string; accountName: string };
-  qris: { enabled: boolean; merchantName: string };
+  /** `payload`: the coop's printed (static) QRIS; with it, each QRIS order gets a QR for its exact total. */
+  qris: { enabled: boolean; merchantName: string; payload?: string };
   /** A WhatsApp message refused outside the 24-hour window goes out again by SMS. */
   smsFallback: boolean;
   /** Channels on which a balance check asks for the member's PIN. */

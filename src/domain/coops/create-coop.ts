@@ -3,6 +3,7 @@ import { CHANNEL_NAMES } from '../../channels/types.js';
 import type { CoopDoc } from '../../db/models/coop.js';
 import type { Models } from '../../db/models/index.js';
 import { DomainRuleError } from '../errors.js';
+import { readStaticQris } from '../payments/qris.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be a phone number in international form such as +6281234567890');
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -23,8 +24,22 @@ export const newCoopSchema = z.strictObject({
   openingHours: z.strictObject({ days: text(60), open: text(10), close: text(10) }).optional(),
   /** Absent: residents are not offered a bank transfer. */
   bankAccount: z.strictObject({ bank: text(40), accountNumber: text(40), accountName: text(120) }).optional(),
-  /** Absent: residents are not offered QRIS. */
+  /** Absent (with no payload either): residents are not offered QRIS. */
   qrisMerchantName: text(60).optional(),
+  /** The coop's printed (static) QRIS as text: each QRIS order then gets a code for its exact total. */
+  qrisPayload: z
+    .string()
+    .trim()
+    .max(512)
+    .superRefine((payload, context) => {
+      try {
+        readStaticQris(payload);
+      } catch (error) {
+        if (!(error instanceof DomainRuleError)) throw error;
+        context.addIssue({ code: 'custom', message: `is not a valid QRIS: ${String(error.params.reason)}` });
+      }
+    })
+    .optional(),
 });
 export type NewCoop = z.input<typeof newCoopSchema>;
 
@@ -52,7 +67,11 @@ export async function createCoop(models: Models, input: NewCoop): Promise<CoopDo
       delivery: coop.delivery ? { enabled: true, ...coop.delivery } : { enabled: false, feeRp: 0, area: '' },
       openingHours: coop.openingHours ?? { days: '', open: '', close: '' },
       bankAccount: coop.bankAccount ?? { bank: '', accountNumber: '', accountName: '' },
-      qris: { enabled: coop.qrisMerchantName !== undefined, merchantName: coop.qrisMerchantName ?? '' },
+      qris: {
+        enabled: coop.qrisMerchantName !== undefined || coop.qrisPayload !== undefined,
+        merchantName: coop.qrisMerchantName ?? (coop.qrisPayload ? readStaticQris(coop.qrisPayload).merchantName : ''),
+        ...(coop.qrisPayload ? { payload: coop.qrisPayload } : {}),
+      },
       smsFallback: true,
       pinRequiredOn: ['sms'],
       householdLimits: [],

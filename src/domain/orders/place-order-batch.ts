@@ -80,7 +80,11 @@ async function writeAccepted(models: Models, coopId: string, book: OrderBook, ac
       ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}),
       placedAt: input.now,
       // Staff hear of every new order; the notice is stored with the order so a crash cannot lose it.
-      notices: [{ audience: 'staff' as const, event: 'placed' as const, at: input.now }],
+      notices: [
+        { audience: 'staff' as const, event: 'placed' as const, at: input.now },
+        // A QRIS order gets its QR (the exact total) as a message of its own.
+        ...(input.payment === 'qris' && book.coop.settings.qris.payload ? [{ audience: 'resident' as const, event: 'placed' as const, at: input.now }] : []),
+      ],
       noticesDue: true,
     })),
     { session },

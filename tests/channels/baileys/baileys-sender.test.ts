@@ -68,6 +68,14 @@ describe('createBaileysSender', () => {
     expect(sent).toEqual([{ coopId: 'coop-a', jid: '6281234567890@s.whatsapp.net', content: { text: 'Pesanan #1 diterima' }, at: Date.now() }]);
   });
 
+  it('sends a QR code as a PNG image with the text as its caption', async () => {
+    jest.useRealTimers();
+    await sender().send({ ...outbound('coop-a', 2), qrCode: { data: '000201010212', publicPath: '/media/qr/x.png' } });
+    const content = sent[0].content as { image: Buffer; caption: string };
+    expect(content.caption).toBe('Pesanan #2 diterima');
+    expect(content.image.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
   it('spaces two messages from one number by at least minDelay plus jitter', async () => {
     const s = sender();
     const start = Date.now();

@@ -170,6 +170,14 @@ describe('Twilio sender against a stand-in for api.twilio.com', () => {
     ]);
   });
 
+  test('a QR code goes as media fetched from the public address (WhatsApp only)', async () => {
+    const qrCode = { data: '000201010212', publicPath: '/media/qr/0123456789abcdef0123456789abcdef.png' };
+    await makeSender().send(outbound({ channel: 'whatsapp', text: 'Scan QRIS ini', qrCode }));
+    await makeSender().send(outbound({ channel: 'sms', text: 'Bayar lewat QRIS', qrCode }));
+    expect(requests[0].form.MediaUrl).toBe('https://kdmp.example.id/media/qr/0123456789abcdef0123456789abcdef.png');
+    expect(requests[1].form.MediaUrl).toBeUndefined();
+  });
+
   test.each([
     [21211, "The 'To' number +6281200000001 is not a valid phone number."],
     [21610, 'Attempt to send to unsubscribed recipient'],
