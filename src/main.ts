@@ -18,6 +18,7 @@ import { createExpireCartsJob } from './jobs/expire-carts.js';
 import { createLowStockJob } from './jobs/low-stock.js';
 import { createJobRunner, type JobRunner } from './jobs/schedule-jobs.js';
 import { createUnconfirmedOrdersJob } from './jobs/unconfirmed-orders.js';
+import { createWajibReminderJob } from './jobs/wajib-reminder.js';
 import { createLogger, type Logger } from './logger.js';
 import { createChannels, type Channels } from './channels/create-channels.js';
 import { createSignInLimiter } from './admin/sign-in-limiter.js';
@@ -25,6 +26,7 @@ import { requireLocalOrAdmin } from './http/local-or-admin.js';
 import { createOrderNoticeRelay, type OrderNoticeRelay } from './outbox/order-notice-relay.js';
 import { createStaffChat } from './staff/staff-chat.js';
 import { createQrCodeRouter } from './outbox/qr-code-router.js';
+import { createDashboardRouter } from './admin/dashboard/dashboard-router.js';
 import { createMetricsRouter } from './metrics/metrics-router.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 
@@ -108,6 +110,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     const limiter = await createSignInLimiter(models);
     const routers = [
       createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), onCatalogChanged: (coopId) => chat.refreshCatalog(coopId), timeZone: config.timeZone, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
+      createDashboardRouter(),
       createQrCodeRouter(models),
       createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])]),
       createSimulatorRouter({ handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
@@ -122,7 +125,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   }
   const chatService = chat;
   const serviceMetrics = metrics;
-  const jobs = createJobRunner([createExpireCartsJob(chatService), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob()], {
+  const jobs = createJobRunner([createExpireCartsJob(), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob(), createWajibReminderJob()], {
     leases: createJobLeases(models, instances.id),
     logger,
     context: () => ({ models, logger, drafting: { renderNotice: chatService.renderNotice, routeFor: channels.routeFor, logger }, wake: channels.wake }),

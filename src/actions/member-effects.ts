@@ -45,6 +45,15 @@ export const loadBalance: Effect<Record<string, never>> = {
   },
 };
 
+/** contact.setReminders {enabled}: STOP turns scheduled reminders (simpanan wajib) off for this phone, MULAI on again. */
+export const setReminders: Effect<{ enabled: boolean }> = {
+  kind: 'effect',
+  params: z.strictObject({ enabled: z.boolean() }),
+  async run(context, params) {
+    await context.models.Contact.updateOne({ _id: context.contact._id }, { $set: { remindersOptOut: !params.enabled } });
+  },
+};
+
 /** contact.saveLanguage: remembers the conversation's language on the contact. */
 export const saveLanguage: Effect<Record<string, never>> = {
   kind: 'effect',

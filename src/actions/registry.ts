@@ -2,7 +2,7 @@ import type { ProductFlowRegistry } from './effect-context.js';
 import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, rememberPricedProduct, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
 import { copyEventVars, pickCategory, pickProduct, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
-import { checkPin, loadBalance, saveLanguage } from './member-effects.js';
+import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
 import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEffect } from './order-effects.js';
 import { views } from './views.js';
 
@@ -33,6 +33,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'member.checkPin': checkPin,
       'savings.load': loadBalance,
       'contact.saveLanguage': saveLanguage,
+      'contact.setReminders': setReminders,
     },
     guards,
     views,

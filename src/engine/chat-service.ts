@@ -12,7 +12,7 @@ import { createInboundLog, messageKey, type InboundLog } from '../db/inbound-log
 import type { InstanceRegistry } from '../db/instance-registry.js';
 import type { ContactDoc } from '../db/models/contact.js';
 import type { Models } from '../db/models/index.js';
-import { deleteExpiredSessions, describeSessionKey, readSession, type SessionKey } from '../db/session-store.js';
+import { describeSessionKey, readSession, type SessionKey } from '../db/session-store.js';
 import { createTurnWriter, type Turn, type TurnWriter } from '../db/turn-writer.js';
 import { createContactEnsurer, type ContactEnsurer } from '../domain/contacts/ensure-contact.js';
 import { SessionConflictError } from '../domain/errors.js';
@@ -34,8 +34,6 @@ import { transition } from './transition.js';
 export interface ChatService {
   /** Full dispatcher path; the replies are stored in the outbox and returned rendered for the message's channel. */
   handle(message: InboundMessage): Promise<HandledMessage>;
-  /** Deletes conversations idle past their expiry; returns how many. */
-  sweepExpiredSessions(now?: Date): Promise<number>;
   /** Forgets the cached catalogue (after products or prices change), for one coop or all. */
   refreshCatalog(coopId?: string): void;
   /** Renders a locale text for a message the service sends on its own (a notice to staff). */
@@ -95,7 +93,6 @@ export async function createChatService(deps: ChatServiceDeps): Promise<ChatServ
   const dispatcher = new Dispatcher(models, stores, deps.logger, clock, locales, registry, book, deps.onOutboxWritten ?? (() => undefined), deps.staffChat);
   return {
     handle: (message) => dispatcher.handle(message),
-    sweepExpiredSessions: (now) => deleteExpiredSessions(models, now ?? clock()),
     refreshCatalog: (coopId) => dispatcher.refreshCatalog(coopId),
     renderNotice: (reply, options) => renderReplies([reply], { i18n: locales.i18n, timeZone: 'Asia/Jakarta', ...options })[0],
   };

@@ -41,5 +41,7 @@ export interface Understanding {
   edit?: CartEdit;
   reply?: Reply;
   language?: 'id' | 'en';
+  /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
+  subscription?: 'stop' | 'start';
   normalized: string;
 }

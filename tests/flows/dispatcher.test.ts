@@ -144,14 +144,15 @@ describe('dispatcher', () => {
     expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(before + 1);
   });
 
-  test('a cart left alone for 2 hours expires; the sweep tells nobody and the next message starts fresh', async () => {
+  test('a cart left alone for 2 hours expires; the resident is told and the next message starts fresh', async () => {
     await chat.send(BUDI, 'beras 2 kg');
     await chat.send(BUDI, 'ambil');
     chat.clock.advance(2 * 60 * 60 * 1000 - 1000);
-    expect(await createExpireCartsJob(chat.service).run(chat.jobContext())).toBe(0);
+    expect(await createExpireCartsJob().run(chat.jobContext())).toBe(0);
     chat.clock.advance(2000);
-    expect(await createExpireCartsJob(chat.service).run(chat.jobContext())).toBeGreaterThanOrEqual(1);
+    expect(await createExpireCartsJob().run(chat.jobContext())).toBeGreaterThanOrEqual(1);
     expect(await chat.models.Session.countDocuments({ phone: BUDI, channel: 'whatsapp' })).toBe(0);
+    expect((await chat.outboxTo(BUDI)).at(-1)).toContain('Keranjang Anda (Beras Medium 2 kg) kami kosongkan karena 2 jam tidak ada balasan');
     // "1" meant "cash" in the lapsed conversation; now it means nothing.
     const reply = (await chat.send(BUDI, '1')).join('\n');
     expect(reply).toContain('belum paham');

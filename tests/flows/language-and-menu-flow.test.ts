@@ -1,3 +1,4 @@
+import { createExpireCartsJob } from '../../src/jobs/expire-carts.js';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BUDI, STRANGER, openChatHarness, type ChatHarness } from './chat-harness.js';
 
@@ -51,7 +52,7 @@ describe('menu, help and language', () => {
 
     // The language outlives the conversation: after the session is swept, English stays.
     chat.clock.advance(3 * 60 * 60 * 1000);
-    expect(await chat.service.sweepExpiredSessions()).toBeGreaterThan(0);
+    expect(await createExpireCartsJob().run(chat.jobContext())).toBeGreaterThan(0);
     expect((await chat.send(BUDI, 'menu')).join('\n')).toContain('Reply with a number');
 
     expect((await chat.send(BUDI, 'bahasa indonesia')).join('\n')).toContain('Bahasa Indonesia');

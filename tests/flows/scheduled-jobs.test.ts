@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createDailyRecapJob } from '../../src/jobs/daily-recap.js';
 import { createLowStockJob } from '../../src/jobs/low-stock.js';
 import { createUnconfirmedOrdersJob } from '../../src/jobs/unconfirmed-orders.js';
-import { BUDI, openChatHarness, RINA, type ChatHarness } from './chat-harness.js';
+import { createWajibReminderJob } from '../../src/jobs/wajib-reminder.js';
+import { recordSavings } from '../../src/domain/savings/record-savings.js';
+import { BUDI, openChatHarness, RINA, SITI, type ChatHarness } from './chat-harness.js';
 
 const MINUTE = 60_000;
 
@@ -66,6 +68,27 @@ describe('scheduled jobs (fake clock)', () => {
     // Sold 4 kg in the week (1 + 3), alert level 5: buy back to 10 kg from 2 kg.
     expect(alert).toContain('Gula Pasir: sisa 2 kg, terjual 4 kg seminggu, beli 8 kg');
     expect(alert).not.toContain('Beras');
+    expect(await job.run(chat.jobContext())).toBe(0);
+  });
+
+  test('the 1st of the month reminds members who have not paid wajib; STOP and MULAI', async () => {
+    const job = createWajibReminderJob();
+    chat.clock.set(new Date('2026-12-01T02:00:00.000Z')); // 09:00 WIB
+    expect(await job.run(chat.jobContext())).toBe(1);
+    expect(await last(SITI)).toContain('Halo Siti Aminah, simpanan wajib bulan Desember 2026 belum tercatat di KDMP Kelurahan Way Halim Permai');
+    expect(await job.run(chat.jobContext())).toBe(0);
+
+    expect((await chat.send(SITI, 'STOP')).join('\n')).toContain('tidak akan menerima pengingat');
+    chat.clock.set(new Date('2027-01-01T02:00:00.000Z'));
+    expect(await job.run(chat.jobContext())).toBe(0);
+    expect((await chat.send(SITI, 'mulai!')).join('\n')).toContain('pengingat dari koperasi aktif lagi');
+    expect(await job.run(chat.jobContext())).toBe(1);
+
+    // Paid this month: no reminder.
+    const siti = await chat.models.Member.findOne({ phone: SITI }).lean();
+    chat.clock.set(new Date('2027-02-01T01:00:00.000Z'));
+    await recordSavings(chat.models, { coopId: chat.coopId, memberId: siti!._id, type: 'wajib', kind: 'deposit', amountRp: 25_000, note: 'wajib Februari', by: 'staff:test', now: chat.clock.now() });
+    chat.clock.set(new Date('2027-02-01T02:00:00.000Z'));
     expect(await job.run(chat.jobContext())).toBe(0);
   });
 });

@@ -12,6 +12,8 @@ export interface ContactDoc {
   lastAddress?: string;
   language: LanguageCode;
   lastSeenAt?: Date;
+  /** Replied STOP: no scheduled reminders (MULAI turns them on again). */
+  remindersOptOut?: boolean;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -24,6 +26,7 @@ export const contactSchema = new Schema<ContactDoc>(
     lastAddress: String,
     language: { type: String, enum: ['id', 'en'], default: 'id' },
     lastSeenAt: Date,
+    remindersOptOut: Boolean,
   },
   { timestamps: true, collection: 'contacts' },
 );
