@@ -70,6 +70,27 @@ describe('staff run orders from chat', () => {
     expect(order!.noticesDue).toBeUndefined();
   });
 
+  test('a delivery order goes out for delivery; an English-speaking resident hears each step in English', async () => {
+    expect((await chat.send(BUDI, 'english')).join('\n')).toContain('English');
+    await chat.send(BUDI, 'gula 1 kg');
+    await chat.send(BUDI, '2'); // delivery
+    await chat.send(BUDI, 'Jl. Kenanga No. 7, RT 02');
+    await chat.send(BUDI, '1'); // cash
+    const number = Number(/#(\d+)/.exec((await chat.send(BUDI, 'yes')).join('\n'))?.[1]);
+    await chat.notices.drain();
+    expect(await last(RINA)).toContain('Antar ke: Jl. Kenanga No. 7, RT 02');
+    await chat.send(RINA, `OK ${number}`);
+    await chat.notices.drain();
+    expect(await last(BUDI)).toContain(`Order *#${number}* is confirmed`);
+    expect((await chat.send(RINA, `ANTAR ${number}`)).join('\n')).toContain('sekarang *sedang diantar*');
+    await chat.notices.drain();
+    expect(await last(BUDI)).toContain(`Order *#${number}* is on its way`);
+    expect((await chat.send(RINA, `SELESAI ${number}`)).join('\n')).toContain('sekarang *selesai*');
+    await chat.notices.drain();
+    expect(await last(BUDI)).toContain(`Order *#${number}* is completed`);
+    expect((await chat.send(BUDI, 'bahasa indonesia')).join('\n')).toContain('Bahasa Indonesia');
+  });
+
   test('refusing an order restores its stock and tells the resident why', async () => {
     const before = await chat.stockOf('GULA');
     const number = await orderSugar(chat, SITI);
