@@ -7,7 +7,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../db/models/order.js';
 import { DomainRuleError } from '../domain/errors.js';
 import { cancelOrder } from '../domain/orders/cancel-order.js';
 import { changeOrderStatus, nextOrderSteps, type OrderStep } from '../domain/orders/change-order-status.js';
-import { markOrderPaid } from '../domain/orders/mark-order-paid.js';
+import { markOrderPaid, markOrderRefunded } from '../domain/orders/mark-order-paid.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
 import { principalOf, requireCoopAccess, requirePermission, scopeCoop } from './admin-principal.js';
@@ -35,9 +35,10 @@ const patchBody = z
     status: z.enum(['confirmed', 'ready', 'delivering', 'completed', 'cancelled']).optional(),
     /** Shown to the resident when staff cancel (refuse) an order. */
     reason: z.string().trim().min(1).max(300).optional(),
-    payment: z.literal('paid').optional(),
+    /** `refunded`: the money of a cancelled order was handed back (payment `refund_due`). */
+    payment: z.enum(['paid', 'refunded']).optional(),
   })
-  .refine((body) => body.status !== undefined || body.payment !== undefined, 'give a status or payment: "paid"')
+  .refine((body) => body.status !== undefined || body.payment !== undefined, 'give a status, or payment: "paid" or "refunded"')
   .refine((body) => body.reason === undefined || body.status === 'cancelled', 'reason: only with status "cancelled"');
 
 /**
@@ -93,6 +94,7 @@ export function createOrdersRouter(models: Models, onNoticesStored: () => void, 
         order = (await changeOrderStatus(models, { ...input, status: body.status as OrderStep })).order;
       }
       if (body.payment === 'paid') order = (await markOrderPaid(models, input)).order;
+      if (body.payment === 'refunded') order = (await markOrderRefunded(models, input)).order;
     } catch (error) {
       if (error instanceof DomainRuleError) {
         const current = (await models.Order.findById(found._id).lean<OrderDoc>()) ?? found;

@@ -16,7 +16,9 @@ export function residentNoticeMessages(order: OrderDoc, notice: OrderNotice, coo
       const refused: ReplyMessage = notice.note
         ? { key: 'status:notice.cancelled_reason', params: { number, reason: notice.note } }
         : { key: 'status:notice.cancelled', params: { number } };
-      return order.payment.status === 'refunded' ? [refused, { key: 'status:refunded', params: { total: { money: order.totalRp } }, join: true }] : [refused];
+      if (order.payment.status === 'refunded') return [refused, { key: 'status:refunded', params: { total: { money: order.totalRp } }, join: true }];
+      if (order.payment.status === 'refund_due') return [refused, { key: 'status:notice.refund_due', params: { total: { money: order.totalRp } }, join: true }];
+      return [refused];
     }
     case 'paid':
       return [{ key: 'status:notice.paid', params: { number, total: { money: order.totalRp } } }];

@@ -100,9 +100,10 @@ export function createStaffChat(deps: { models: Models; onNoticesStored: () => v
 
   async function reject(coopId: string, number: number, reason: string | undefined, by: string, now: Date): Promise<ReplyMessage[]> {
     try {
-      await cancelOrder(models, { coopId, number, now, by, notify: 'resident', cancellableFrom: REFUSABLE, ...(reason ? { note: reason } : {}) });
+      const order = await cancelOrder(models, { coopId, number, now, by, notify: 'resident', cancellableFrom: REFUSABLE, ...(reason ? { note: reason } : {}) });
       deps.onNoticesStored();
-      return [{ key: 'staff:rejected', params: { number } }];
+      const rejected: ReplyMessage = { key: 'staff:rejected', params: { number } };
+      return order.payment.status === 'refund_due' ? [rejected, { key: 'staff:refund_due', params: { total: { money: order.totalRp } }, join: true }] : [rejected];
     } catch (error) {
       if (!(error instanceof DomainRuleError)) throw error;
       if (error.code === 'order_not_found') return [{ key: 'staff:not_found', params: { number } }];

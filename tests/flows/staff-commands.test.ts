@@ -102,6 +102,16 @@ describe('staff run orders from chat', () => {
     expect((await chat.send(RINA, `TOLAK ${number} lagi`)).join('\n')).toContain('sudah *dibatalkan*');
   });
 
+  test('refusing an order paid in cash reminds staff to hand the money back and tells the resident', async () => {
+    const number = await orderSugar(chat, SITI);
+    await chat.send(RINA, `LUNAS ${number}`);
+    const reply = (await chat.send(RINA, `TOLAK ${number} gula basah`)).join('\n');
+    expect(reply).toContain('Pemesan sudah membayar Rp17.500: kembalikan uangnya');
+    await chat.notices.drain();
+    expect(await last(SITI)).toContain('Uang Anda Rp17.500 akan dikembalikan petugas gerai');
+    expect((await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean())!.payment.status).toBe('refund_due');
+  });
+
   test('a resident cancelling tells staff', async () => {
     const number = await orderSugar(chat, SITI);
     await chat.notices.drain();

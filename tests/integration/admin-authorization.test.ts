@@ -181,6 +181,15 @@ describe('admin API: who may see and change what', () => {
     await waitForOutbox(BUDI, 'dibatalkan oleh koperasi: Stok gula habis');
     const paidAfterCancel = await api(`/orders/${orderB.id}`, managerB, { method: 'PATCH', body: { payment: 'paid' } });
     expect(paidAfterCancel.status).toBe(409);
+
+    // Paid in cash, then refused: the money is due back until staff record handing it back.
+    expect((await api(`/orders/${orderA.id}`, staffA, { method: 'PATCH', body: { payment: 'paid' } })).body.order).toMatchObject({ payment: { status: 'paid' } });
+    const refusedPaid = await api(`/orders/${orderA.id}`, staffA, { method: 'PATCH', body: { status: 'cancelled', reason: 'Gula rusak' } });
+    expect(refusedPaid.body.order).toMatchObject({ status: 'cancelled', payment: { status: 'refund_due' } });
+    await waitForOutbox(BUDI, 'Uang Anda Rp17.500 akan dikembalikan petugas gerai');
+    expect((await api(`/orders/${orderA.id}`, staffA, { method: 'PATCH', body: { payment: 'refunded' } })).body.order).toMatchObject({ payment: { status: 'refunded' } });
+    expect((await api(`/orders/${orderA.id}`, staffA, { method: 'PATCH', body: { payment: 'refunded' } })).status).toBe(200);
+    expect((await api(`/orders/${orderB.id}`, managerB, { method: 'PATCH', body: { payment: 'refunded' } })).body).toMatchObject({ error: { code: 'no_refund_due' } });
   });
 
   test('a revoked token opens nothing', async () => {

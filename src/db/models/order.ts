@@ -50,7 +50,8 @@ export interface OrderDoc {
   deliveryFeeRp: number;
   totalRp: number;
   fulfilment: { method: FulfilmentMethod; address?: string };
-  payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refunded'; paidAt?: Date; confirmedBy?: string };
+  /** `refund_due`: a cancelled order the resident had paid in cash, transfer or QRIS; staff hand the money back and mark it refunded. */
+  payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refund_due' | 'refunded'; paidAt?: Date; confirmedBy?: string; refundedAt?: Date };
   status: OrderStatus;
   history: OrderStatusChange[];
   channel: ChannelName;
@@ -99,8 +100,9 @@ export const orderSchema = new Schema<OrderDoc>(
     },
     payment: {
       method: { type: String, enum: PAYMENT_METHODS, required: true },
-      status: { type: String, enum: ['pending', 'paid', 'refunded'], default: 'pending' },
+      status: { type: String, enum: ['pending', 'paid', 'refund_due', 'refunded'], default: 'pending' },
       paidAt: Date,
+      refundedAt: Date,
       confirmedBy: String,
     },
     status: { type: String, enum: ORDER_STATUSES, default: 'new' },

@@ -35,10 +35,12 @@ export async function cancelOrder(models: Models, input: CancelOrderInput): Prom
     const cancellableFrom = input.cancellableFrom ?? ['new'];
     if (!cancellableFrom.includes(order.status)) throw new DomainRuleError('not_cancellable', { number: order.number, status: order.status });
     const refund = order.payment.method === 'simpanan' && order.payment.status === 'paid';
+    // Money paid outside the ledger (cash, transfer, QRIS) must go back by hand: the order says so until staff record it.
+    const refundDue = order.payment.method !== 'simpanan' && order.payment.status === 'paid';
     const changed = await models.Order.updateOne(
       { _id: order._id, status: order.status },
       {
-        $set: { status: 'cancelled', noticesDue: true, ...(refund ? { 'payment.status': 'refunded' } : {}) },
+        $set: { status: 'cancelled', noticesDue: true, ...(refund ? { 'payment.status': 'refunded' } : refundDue ? { 'payment.status': 'refund_due' } : {}) },
         $push: {
           notices: { _id: new Types.ObjectId(), audience: input.notify, event: 'cancelled', at: input.now, ...(input.note ? { note: input.note } : {}) },
           history: { status: 'cancelled', at: input.now, by: input.by, ...(input.note ? { note: input.note } : {}), ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}) },

@@ -10,7 +10,7 @@ const STEPS = { confirmed: 'Konfirmasi', ready: 'Siap', delivering: 'Antar', com
 /** The API lets staff refuse an order until it is done. */
 const REFUSABLE = ['new', 'confirmed', 'ready', 'delivering'];
 const PAY_METHODS = { cod: 'Bayar di tempat', transfer: 'Transfer', qris: 'QRIS', simpanan: 'Potong simpanan' };
-const PAY_STATUS = { pending: 'Belum lunas', paid: 'Lunas', refunded: 'Dikembalikan' };
+const PAY_STATUS = { pending: 'Belum lunas', paid: 'Lunas', refund_due: 'Uang harus dikembalikan', refunded: 'Dikembalikan' };
 const CHANNELS = { whatsapp: 'WhatsApp', sms: 'SMS', simulator: 'Simulator' };
 const ROLES = { manager: 'pengurus', staff: 'staf' };
 const SAVINGS = { pokok: 'Pokok', wajib: 'Wajib', sukarela: 'Sukarela' };
@@ -328,6 +328,7 @@ function orderActions(order) {
   const act = (body) => changeOrder(order, body, wrap);
   for (const step of order.nextSteps ?? []) bar.append(btn(STEPS[step] ?? step, 'primary', () => act({ status: step })));
   if (order.payment?.status === 'pending' && order.status !== 'cancelled') bar.append(btn('Lunas', '', () => act({ payment: 'paid' })));
+  if (order.payment?.status === 'refund_due') bar.append(btn('Uang dikembalikan', '', () => act({ payment: 'refunded' })));
   wrap.append(bar);
   if (REFUSABLE.includes(order.status)) {
     // An in-page form, not window.prompt: it works the same on every phone browser.
