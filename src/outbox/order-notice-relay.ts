@@ -1,3 +1,4 @@
+import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import type { Types } from 'mongoose';
 import type { ProviderName } from '../channels/types.js';
 import type { CoopDoc } from '../db/models/coop.js';
@@ -48,33 +49,49 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
   let stopped = true;
 
   async function drain(): Promise<number> {
-    const due = await models.Order.find({ noticesDue: true }, { _id: 1 }).limit(BATCH).lean();
-    let queued = 0;
-    for (const { _id } of due) {
-      try {
-        queued += await drainOrder(_id);
-      } catch (error) {
+    const due = (await models.Order.find({ noticesDue: true }, { _id: 1 }).limit(BATCH).lean()).map(({ _id }) => _id);
+    if (due.length === 0) return 0;
+    try {
+      // One transaction for the orders due (a busy hour places many at once).
+      return await drainOrders(due);
+    } catch (error) {
+      if (due.length === 1) {
         // Left due: the next pass tries again (a write conflict means another instance took it).
-        logger.warn({ err: error, orderId: String(_id) }, 'order notices not drained this pass');
+        logger.warn({ err: error, orderId: String(due[0]) }, 'order notices not drained this pass');
+        return 0;
       }
+      // One order's conflict failed the batch: each on its own, so the others still go.
+      let queued = 0;
+      for (const id of due) {
+        try {
+          queued += await drainOrders([id]);
+        } catch (single) {
+          logger.warn({ err: single, orderId: String(id) }, 'order notices not drained this pass');
+        }
+      }
+      return queued;
     }
-    return queued;
   }
 
-  async function drainOrder(orderId: Types.ObjectId): Promise<number> {
+  async function drainOrders(orderIds: Types.ObjectId[]): Promise<number> {
     const woken = new Set<ProviderName>();
+    const coops = new Map<string, CoopDoc | null>();
     const count = await models.connection.transaction(async (session) => {
       woken.clear();
-      // Read inside the transaction: only notices still on the order are queued.
-      const order = await models.Order.findOne({ _id: orderId, noticesDue: true }).session(session).lean<OrderDoc>();
-      if (!order) return 0;
-      const notices = order.notices ?? [];
-      const coop = await models.Coop.findById(order.coopId).lean<CoopDoc>();
+      // Read inside the transaction: only notices still on the orders are queued.
+      const orders = await models.Order.find({ _id: { $in: orderIds }, noticesDue: true }).session(session).lean<OrderDoc[]>();
+      if (orders.length === 0) return 0;
       const now = clock();
       const items: OutboxItemDoc[] = [];
-      if (coop) {
+      for (const order of orders) {
+        if (!coops.has(order.coopId)) coops.set(order.coopId, await models.Coop.findById(order.coopId).lean<CoopDoc>());
+        const coop = coops.get(order.coopId);
+        if (!coop) {
+          logger.error({ coopId: order.coopId, number: order.number }, 'order notices dropped: the cooperative no longer exists');
+          continue;
+        }
         const resident = await residentOf(order);
-        for (const notice of notices) {
+        for (const notice of order.notices ?? []) {
           for (const { recipient, messages } of await audienceOf(order, notice, coop, resident)) {
             if (messages.length === 0) continue;
             const qrCode = notice.audience === 'resident' && notice.event === 'placed' ? paymentQr(order, coop) : undefined;
@@ -83,12 +100,15 @@ export function createOrderNoticeRelay(deps: OrderNoticeRelayDeps): OrderNoticeR
             if (item.status === 'pending') woken.add(item.provider);
           }
         }
-      } else {
-        logger.error({ coopId: order.coopId, number: order.number }, 'order notices dropped: the cooperative no longer exists');
       }
       if (items.length > 0) await models.OutboxItem.collection.insertMany(items, { session });
-      await models.Order.updateOne({ _id: order._id }, { $pull: { notices: { _id: { $in: notices.map((notice) => notice._id) } } } }, { session });
-      await models.Order.updateOne({ _id: order._id, notices: { $size: 0 } }, { $unset: { noticesDue: '' } }, { session });
+      await models.Order.collection.bulkWrite(
+        orders.flatMap((order): AnyBulkWriteOperation<Document>[] => [
+          { updateOne: { filter: { _id: order._id }, update: { $pull: { notices: { _id: { $in: (order.notices ?? []).map((notice) => notice._id) } } } as Document } } },
+          { updateOne: { filter: { _id: order._id, notices: { $size: 0 } }, update: { $unset: { noticesDue: '' } } } },
+        ]),
+        { session, ordered: true },
+      );
       return items.length;
     });
     for (const provider of woken) deps.wake(provider);

@@ -132,6 +132,17 @@ describe('staff run orders from chat', () => {
     expect((await chat.send(RINA, 'halo')).join('\n')).toContain('Perintah petugas');
   });
 
+  test('notices of several orders are drained together, each once', async () => {
+    await chat.notices.drain();
+    const first = await orderSugar(chat, BUDI);
+    const second = await orderSugar(chat, SITI);
+    expect(await chat.notices.drain()).toBe(2);
+    const texts = await chat.outboxTo(RINA);
+    expect(texts.filter((text) => text.includes(`Pesanan baru #${first}`))).toHaveLength(1);
+    expect(texts.filter((text) => text.includes(`Pesanan baru #${second}`))).toHaveLength(1);
+    expect(await chat.notices.drain()).toBe(0);
+  });
+
   test('a staff phone never enters the resident ordering flow', async () => {
     const reply = (await chat.send(RINA, 'pesan gula 1 kg')).join('\n');
     expect(reply).toContain('Perintah petugas');
