@@ -136,6 +136,10 @@ describe('admin API: who may see and change what', () => {
     const tokens = (await api('/tokens', managerA)).body.tokens as Array<{ label: string; coopId: string }>;
     expect(tokens.map((token) => token.label).sort()).toEqual(['Bu Rina', 'Kasir pagi']);
     expect(JSON.stringify(tokens)).not.toContain('tokenHash');
+    // WhatsApp is the manager's; here it is switched off, which the manager is told.
+    expect((await api('/whatsapp', staffA)).status).toBe(403);
+    expect((await api('/whatsapp', managerA)).body).toMatchObject({ error: { code: 'whatsapp_disabled' } });
+    expect((await api('/whatsapp/kedaton/pair', managerA, { method: 'POST', body: {} })).status).toBe(403);
   });
 
   test('an operator, an unknown parameter or a bad value in a query is 400', async () => {
