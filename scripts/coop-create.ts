@@ -43,6 +43,16 @@ const { values } = parseArgs({
   },
 });
 
+/** The flag each field comes from, to name it in an error. */
+const FLAG_OF: Record<string, string> = {
+  pickupAddress: 'pickup-address',
+  qrisPayload: 'qris-payload',
+  qrisMerchantName: 'qris-merchant',
+  bankAccount: 'bank / --account-number / --account-name',
+  delivery: 'delivery-fee / --delivery-area',
+  openingHours: 'days / --open / --close',
+};
+
 /** A phone as typed (0812…, 62812…, +62 812…) in international form; a bad one is kept so validation names it. */
 const phone = (raw: string) => normalizePhone(raw) ?? raw;
 
@@ -81,7 +91,8 @@ try {
 } catch (error) {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
-    console.error(`coop:create: --${String(issue.path[0] ?? 'input')}${issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : ''}: ${issue.message}`);
+    const field = String(issue.path[0] ?? 'input');
+    console.error(`coop:create: --${FLAG_OF[field] ?? field}${issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : ''}: ${issue.message}`);
   } else if (error instanceof DomainRuleError) {
     console.error(`coop:create: ${error.code === 'coop_exists' ? `a cooperative with slug ${input.slug} exists` : `a number already belongs to ${String(error.params.slug)}`}`);
   } else {

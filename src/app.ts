@@ -23,7 +23,9 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
   // Provider webhooks are called by servers, not browsers: they skip helmet's headers.
   for (const router of deps.webhookRouters ?? []) app.use(router);
-  app.use(helmet());
+  // No upgrade-insecure-requests: a coop may open the dashboard over plain HTTP on its own
+  // network (http://192.168.x.x:3000/admin); the upgrade would break every asset there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(express.json({ limit: '64kb' }));
   app.use(createHealthRouter(deps.databaseLane));
   for (const router of deps.routers) app.use(router);

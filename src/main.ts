@@ -112,7 +112,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       createAdminRouter({ models, outbox, adminToken: config.adminToken, limiter, logger, onNoticesStored: () => relay.wake(), onCatalogChanged: (coopId) => chat.refreshCatalog(coopId), timeZone: config.timeZone, ...(channels.whatsapp ? { whatsapp: channels.whatsapp } : {}) }),
       createDashboardRouter(),
       createQrCodeRouter(models),
-      createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])]),
+      createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])], limiter),
       createSimulatorRouter({ handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
     ];
     const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });

@@ -1,3 +1,4 @@
+import { priceCart } from './catalog-lookup.js';
 import { z } from 'zod';
 import type { PureAction } from '../engine/registry.js';
 import { listCategories, productsInCategory } from './catalog-lookup.js';
@@ -14,6 +15,18 @@ export const setVars: PureAction<Record<string, string | number | boolean>> = {
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).refine((value) => Object.keys(value).length > 0, 'name at least one variable'),
   run(context, params) {
     Object.assign(context.conversation.vars, params);
+  },
+};
+
+/**
+ * order.quote: remembers the total the summary shows, so "ya" places the order only at that
+ * total (a price changed in between is shown again, never charged silently).
+ */
+export const quoteTotal: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: z.strictObject({}),
+  run(context) {
+    context.conversation.vars.quotedTotalRp = priceCart(context.conversation.cart, context.facts, context.conversation.vars.fulfilment).totalRp;
   },
 };
 

@@ -36,6 +36,8 @@ export const guards: Record<string, Guard> = {
   paidByQrisByStaff: ({ conversation, facts }) => conversation.vars.payment === 'qris' && !facts.coop.settings.qris.payload,
   paidBySimpanan: ({ conversation }) => conversation.vars.payment === 'simpanan',
   wasRefunded: ({ input }) => input.kind === 'event' && input.event.data?.refunded === 1,
+  /** Paid in cash, transfer or QRIS: staff hand the money back. */
+  refundDue: ({ input }) => input.kind === 'event' && input.event.data?.refundDue === 1,
   canPayFromSavings: ({ facts, conversation }) => {
     if (!facts.member) return false;
     return facts.member.sukarelaRp >= priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp;

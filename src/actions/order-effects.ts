@@ -40,7 +40,8 @@ export const placeOrderEffect: Effect<Record<string, never>> = {
         fulfilment: { method: vars.fulfilment as FulfilmentMethod, ...(vars.address ? { address: String(vars.address) } : {}) },
         payment,
         now: context.now,
-        expectedTotalRp: priceCart(cart, context.facts, vars.fulfilment).totalRp,
+        // The total the resident agreed to (the summary's); older conversations fall back to today's prices.
+        expectedTotalRp: typeof vars.quotedTotalRp === 'number' ? vars.quotedTotalRp : priceCart(cart, context.facts, vars.fulfilment).totalRp,
         sourceMessageKey: context.messageKey,
       });
       context.logger.info({ orderNumber: order.number, totalRp: order.totalRp }, 'order placed');
@@ -89,7 +90,10 @@ export const cancelOrderEffect: Effect<Record<string, never>> = {
     const number = Number(context.conversation.vars.cancelNumber);
     try {
       const order = await cancelOrder(context.models, { coopId: context.coop._id, number, phone: context.phone, now: context.now, by: 'resident', notify: 'staff', sourceMessageKey: context.messageKey });
-      return { name: 'order.cancelled', data: { number: order.number, refunded: order.payment.status === 'refunded' ? 1 : 0, total: { money: order.totalRp } } };
+      return {
+        name: 'order.cancelled',
+        data: { number: order.number, refunded: order.payment.status === 'refunded' ? 1 : 0, refundDue: order.payment.status === 'refund_due' ? 1 : 0, total: { money: order.totalRp } },
+      };
     } catch (error) {
       if (error instanceof DomainRuleError) return { name: 'order.cancel_refused', data: { number, reason: { t: `status:refused.${error.code}` } } };
       throw error;

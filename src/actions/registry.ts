@@ -1,6 +1,6 @@
 import type { ProductFlowRegistry } from './effect-context.js';
 import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, rememberPricedProduct, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
-import { copyEventVars, pickCategory, pickProduct, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
+import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
 import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEffect } from './order-effects.js';
@@ -20,6 +20,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'price.remember': rememberPricedProduct,
       'price.addQuantity': addPricedQuantity,
       'vars.set': setVars,
+      'order.quote': quoteTotal,
       'vars.unset': unsetVars,
       'vars.fromEvent': copyEventVars,
       'order.setAddress': setAddress,

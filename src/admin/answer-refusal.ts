@@ -8,6 +8,7 @@ const STATUS_OF: Record<string, number> = {
   order_not_found: 404,
   invalid_amount: 400,
   invalid_quantity: 400,
+  request_key_reused: 422,
 };
 
 /** Runs a domain call; a business rule's refusal becomes an HTTP answer naming the rule. */

@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { tokensMatch } from '../shared/tokens-match.js';
 import type { AdminPrincipal } from './admin-principal.js';
-import type { SignInLimiter } from './sign-in-limiter.js';
+import { tooManyAttempts, type SignInLimiter } from './sign-in-limiter.js';
 
 export interface AdminAuthDependencies {
   models: Models;
@@ -51,7 +51,3 @@ export function authenticateAdmin(deps: AdminAuthDependencies): RequestHandler {
   }
 }
 
-function tooManyAttempts(res: Parameters<RequestHandler>[1], waitMs: number): HttpError {
-  res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
-  return new HttpError(429, 'too_many_attempts', 'Too many wrong tokens from this address; try again later');
-}

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { normalizePhone } from '../channels/phone.js';
 import { z } from 'zod';
 import type { CoopDoc } from '../db/models/coop.js';
 import type { Models } from '../db/models/index.js';
@@ -25,7 +26,7 @@ export function createCoopsRouter(models: Models, clock: () => Date): Router {
   router.post('/coops', async (req, res) => {
     const principal = principalOf(res);
     requirePermission(principal, 'coops:create');
-    const { managerLabel, ...input } = parseInput(createBody, req.body ?? {}, 'invalid_body');
+    const { managerLabel, ...input } = parseInput(createBody, withPhonesNormalised(req.body ?? {}), 'invalid_body');
     let coop: CoopDoc;
     try {
       coop = await createCoop(models, input);
@@ -37,6 +38,14 @@ export function createCoopsRouter(models: Models, clock: () => Date): Router {
     res.status(201).json({ coop: presentCoop(coop), managerToken: { id: String(record._id), token } });
   });
   return router;
+}
+
+/** Numbers as people type them (0812…, 62812…) in international form; what cannot be read is left for validation to name. */
+function withPhonesNormalised(body: Record<string, unknown>): Record<string, unknown> {
+  const phone = (value: unknown) => (typeof value === 'string' ? (normalizePhone(value) ?? value) : value);
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(phone) : value);
+  const staff = Array.isArray(body.staff) ? body.staff.map((member: unknown) => (member && typeof member === 'object' ? { ...member, phone: phone((member as { phone?: unknown }).phone) } : member)) : body.staff;
+  return { ...body, whatsapp: list(body.whatsapp), sms: list(body.sms), staff };
 }
 
 function presentCoop(coop: CoopDoc) {

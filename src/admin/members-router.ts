@@ -151,6 +151,8 @@ function describeRefusal(error: DomainRuleError): string {
       return 'Another member of this cooperative has this phone number';
     case 'member_number_taken':
       return 'This member number is taken';
+    case 'request_key_reused':
+      return 'This Idempotency-Key was used for a different entry';
     default:
       return error.code;
   }

@@ -1,4 +1,6 @@
+import type { Response } from 'express';
 import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { HttpError } from '../http/errors.js';
 import type { Models } from '../db/models/index.js';
 
 /** Wrong tokens one address may present in the window before it is locked out. */
@@ -11,6 +13,13 @@ export interface SignInLimiter {
   lockedFor(address: string): Promise<number>;
   /** Counts a wrong token; resolves the lockout it caused (ms), or 0. */
   recordFailure(address: string): Promise<number>;
+}
+
+/** The answer to a locked-out address: 429 with when to try again. */
+export function tooManyAttempts(res: Response, waitMs: number): HttpError {
+  const seconds = Math.ceil(waitMs / 1000);
+  res.set('Retry-After', String(seconds));
+  return new HttpError(429, 'too_many_attempts', `Too many wrong tokens from this address; try again in ${Math.ceil(seconds / 60)} minutes`);
 }
 
 /**

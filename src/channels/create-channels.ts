@@ -138,8 +138,11 @@ export function createChannels(deps: ChannelsDeps): Channels {
   }
 
   const routeFor: RouteFinder = async (coopId, channel, to) => {
-    // Whoever carried the last message to this phone can reach it again (the simulator included).
-    const last = await models.OutboxItem.findOne({ coopId, to, channel, provider: { $in: [...workers.keys()] } }, { provider: 1 }).sort({ createdAt: -1 }).lean();
+    // Whoever carried the last message to this phone can reach it again; the simulator only
+    // outside production (a staff phone tried once with the simulator must not "receive"
+    // every later notice there).
+    const carriers = [...workers.keys()].filter((provider) => provider !== 'simulator' || !config.isProduction);
+    const last = await models.OutboxItem.findOne({ coopId, to, channel, provider: { $in: carriers } }, { provider: 1 }).sort({ createdAt: -1 }).lean();
     if (last) return last.provider;
     if (channel === 'sms') return smsProviderFor(coopId);
     return workers.has('baileys') ? 'baileys' : workers.has('twilio') ? 'twilio' : undefined;

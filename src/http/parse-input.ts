@@ -6,5 +6,5 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unkn
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new HttpError(400, code, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  throw new HttpError(400, code, `${issue.path.join('.') || (code === 'invalid_query' ? 'query' : 'body')}: ${issue.message}`);
 }

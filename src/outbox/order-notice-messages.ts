@@ -36,7 +36,11 @@ export function residentNoticeMessages(order: OrderDoc, notice: OrderNotice, coo
 
 /** What every staff contact reads about an order: a new one in full, a resident's cancellation in a line. */
 export function staffNoticeMessages(order: OrderDoc, notice: OrderNotice, customerName: string | undefined): ReplyMessage[] {
-  if (notice.event === 'cancelled') return [{ key: 'staff:resident_cancelled', params: { number: order.number } }];
+  if (notice.event === 'cancelled') {
+    return order.payment.status === 'refund_due'
+      ? [{ key: 'staff:resident_cancelled_refund', params: { number: order.number, total: { money: order.totalRp } } }]
+      : [{ key: 'staff:resident_cancelled', params: { number: order.number } }];
+  }
   if (notice.event !== 'placed') return [];
   return [
     {

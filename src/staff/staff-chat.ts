@@ -89,6 +89,7 @@ export function createStaffChat(deps: { models: Models; onNoticesStored: () => v
       const order = await models.Order.findOne({ coopId, number }, { status: 1, fulfilment: 1 }).lean<Pick<OrderDoc, 'status' | 'fulfilment'>>();
       if (!order) return [{ key: 'staff:not_found', params: { number } }];
       const next = nextOrderSteps(order);
+      if (next.length === 0) return [{ key: 'staff:step_closed', params: { number, status: statusName(order.status) } }];
       return [
         { key: 'staff:step_refused', params: { number, status: statusName(order.status), to: statusName(to) } },
         next.length > 0

@@ -112,6 +112,15 @@ describe('staff run orders from chat', () => {
     expect((await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean())!.payment.status).toBe('refund_due');
   });
 
+  test('a resident cancelling an order already paid in cash is told the money comes back, and staff to hand it back', async () => {
+    const number = await orderSugar(chat, SITI);
+    await chat.send(RINA, `LUNAS ${number}`);
+    await chat.send(SITI, `batal #${number}`);
+    expect((await chat.send(SITI, 'ya')).join('\n')).toContain('Uang Anda Rp17.500 akan dikembalikan petugas gerai');
+    await chat.notices.drain();
+    expect(await last(RINA)).toContain(`Pesanan *#${number}* dibatalkan oleh pemesan. Pemesan sudah membayar Rp17.500`);
+  });
+
   test('a resident cancelling tells staff', async () => {
     const number = await orderSugar(chat, SITI);
     await chat.notices.drain();
@@ -128,6 +137,8 @@ describe('staff run orders from chat', () => {
     expect(open).toContain(`#${number} baru`);
     expect(open).toContain('ambil di gerai');
     expect((await chat.send(RINA, 'OK 9999')).join('\n')).toContain('Pesanan #9999 tidak ada');
+    await chat.send(RINA, `TOLAK ${number} habis`);
+    expect((await chat.send(RINA, `SIAP ${number}`)).join('\n')).toBe(`Pesanan #${number} sudah *dibatalkan* dan tidak bisa diubah lagi.`);
     expect((await chat.send(RINA, 'TOLAK')).join('\n')).toContain('TOLAK 1024 stok habis');
     expect((await chat.send(RINA, 'halo')).join('\n')).toContain('Perintah petugas');
   });

@@ -74,7 +74,8 @@ describe('admin API: who may see and change what', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'kdmp-authz-'));
     service = await start(serviceEnv(dataDir));
     base = `http://127.0.0.1:${service.port}`;
-    const created = await api('/coops', ADMIN_TOKEN, { method: 'POST', body: OTHER_COOP });
+    // Numbers as people type them are read in international form.
+    const created = await api('/coops', ADMIN_TOKEN, { method: 'POST', body: { ...OTHER_COOP, whatsapp: ['0813-1111-0000'] } });
     expect(created.status).toBe(201);
     managerB = (created.body.managerToken as { token: string }).token;
     managerA = ((await api('/tokens', ADMIN_TOKEN, { method: 'POST', body: { coop: 'way-halim-permai', role: 'manager', label: 'Bu Rina' } })).body as { token: string }).token;
@@ -105,6 +106,13 @@ describe('admin API: who may see and change what', () => {
       expect((await api(path, 'kdmp_not-a-real-token')).status).toBe(401);
     }
     expect((await api(`/orders/${orderA.id}`, undefined, { method: 'PATCH', body: { status: 'confirmed' } })).status).toBe(401);
+  });
+
+  test('wrong tokens on /metrics count toward the lockout (it opens with the admin token)', async () => {
+    const failures = async () => ((await service.database.connection.db!.collection('admin_sign_in_limits').find().toArray()) as Array<{ points?: number }>).reduce((sum, doc) => sum + (doc.points ?? 0), 0);
+    const before = await failures();
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer kdmp_metrics-guess' } })).status).toBe(401);
+    expect(await failures()).toBe(before + 1);
   });
 
   test('a token says who it is', async () => {

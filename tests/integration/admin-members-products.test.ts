@@ -76,6 +76,8 @@ describe('admin API: members, savings, products, stock and stats', () => {
     const detail = await api(`/members/${siti.id}`, staff);
     expect((detail.body.ledger as Array<{ note: string }>).filter((entry) => entry.note === 'setoran tunai')).toHaveLength(1);
     expect((await api(`/members/${siti.id}/savings`, staff, { method: 'POST', body: { type: 'sukarela', kind: 'deposit', amountRp: 10.5 } })).status).toBe(400);
+    const reused = await api(`/members/${siti.id}/savings`, staff, { method: 'POST', body: { type: 'sukarela', kind: 'deposit', amountRp: 999_999 }, headers: { 'idempotency-key': 'setoran-siti-0001' } });
+    expect(reused).toMatchObject({ status: 422, body: { error: { code: 'request_key_reused' } } });
   });
 
   test('withdrawals: the manager only, sukarela never below zero, pokok and wajib only after the member leaves', async () => {

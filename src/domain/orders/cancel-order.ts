@@ -61,7 +61,7 @@ export async function cancelOrder(models: Models, input: CancelOrderInput): Prom
     if (refund && order.memberId) {
       await postSavingsEntry(
         models,
-        { coopId: input.coopId, memberId: order.memberId, type: 'sukarela', amountRp: order.totalRp, note: `Refund pesanan #${order.number}`, at: input.now, by: { kind: 'system', ref: input.by }, orderNumber: order.number, sourceKey: `order:${order.number}:refund` },
+        { coopId: input.coopId, memberId: order.memberId, type: 'sukarela', amountRp: order.totalRp, note: `Pengembalian pesanan #${order.number}`, at: input.now, by: { kind: 'system', ref: input.by }, orderNumber: order.number, sourceKey: `order:${order.number}:refund` },
         session,
       );
     }

@@ -46,7 +46,10 @@ export async function recordSavings(models: Models, input: RecordSavingsInput): 
   } catch (error) {
     if ((error as { code?: number }).code !== MONGO_DUPLICATE_KEY || !sourceKey) throw error;
     const entry = await models.SavingsEntry.findOne({ coopId: input.coopId, sourceKey }).lean<SavingsEntryDoc>();
-    if (!entry || !entry.memberId.equals(input.memberId)) throw error;
+    if (!entry) throw error;
+    const signed = input.kind === 'deposit' ? input.amountRp : -input.amountRp;
+    // The same key for a different entry is a client bug: refusing it beats silently dropping the second entry.
+    if (!entry.memberId.equals(input.memberId) || entry.type !== input.type || entry.amountRp !== signed) throw new DomainRuleError('request_key_reused');
     return { entry, member: (await models.Member.findById(input.memberId).lean<MemberDoc>())! };
   }
 }

@@ -404,8 +404,9 @@ function renderDetail(order) {
       el('h3', {}, `Pesanan #${order.number} `, el('span', { class: `chip chip-${order.status}`, text: STATUS[order.status] ?? order.status })),
       el('dl', { class: 'facts' },
         fact('Waktu', time(order.placedAt, DAY_HM)),
-        fact('Pemesan', `${maskPhone(order.phone)} · ${CHANNELS[order.channel] ?? order.channel}`),
-        fact('Pengambilan', fulfilment(order)),
+        // In full here: whoever delivers or prepares the order may need to call the resident.
+        fact('Pemesan', `${order.phone} · ${CHANNELS[order.channel] ?? order.channel}`),
+        fact(order.fulfilment?.method === 'delivery' ? 'Diantar' : 'Diambil', fulfilment(order)),
         fact('Pembayaran', payment(order))),
       el('h4', { text: 'Barang' }),
       el('ul', { class: 'lines' },

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { BUDI, openChatHarness, type ChatHarness } from './chat-harness.js';
+
+describe('a price that changes between the summary and "ya"', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  test('is shown again, never charged silently', async () => {
+    await chat.send(BUDI, 'pesan gula 1 kg');
+    await chat.send(BUDI, '1');
+    expect((await chat.send(BUDI, '1')).join('\n')).toContain('Total: Rp17.500');
+    await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'GULA' }, { $set: { 'units.0.priceRp': 25_000 } });
+    chat.service.refreshCatalog(chat.coopId);
+    const refused = (await chat.send(BUDI, 'ya')).join('\n');
+    expect(refused).toContain('harga hari ini berubah, total baru Rp25.000');
+    expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(0);
+    // Walked through again, the new summary's total is the one placed.
+    await chat.send(BUDI, '1');
+    expect((await chat.send(BUDI, '1')).join('\n')).toContain('Total: Rp25.000');
+    expect((await chat.send(BUDI, 'ya')).join('\n')).toContain('Total *Rp25.000*');
+    expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(1);
+  });
+});
