@@ -95,6 +95,10 @@ if (!coop) throw new Error(`no cooperative owns ${smsNumber}`);
 const coopId = coop._id;
 // Enough stock that no order is refused: the bench measures the happy path.
 await models.Product.updateMany({ coopId }, { $set: { stock: 1e9 } });
+// No staff contacts: their new-order notices would go to Twilio's REST API, which this machine
+// cannot reach, and the retries would eat CPU no real deployment spends. The notice relay still
+// drains every order (it finds no one to tell).
+await models.Coop.updateOne({ _id: coopId }, { $set: { staff: [] } });
 service.chat.refreshCatalog(coopId);
 
 const bare = await startBareExpress();
