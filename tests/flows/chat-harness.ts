@@ -40,6 +40,10 @@ export interface ChatHarness {
   notices: OrderNoticeRelay;
   /** Texts stored in the outbox for a phone, oldest first. */
   outboxTo(phone: string): Promise<string[]>;
+  /** The latest text stored in the outbox for a phone ('' when none). */
+  lastTo(phone: string): Promise<string>;
+  /** Orders the items for pickup, paid in cash, and confirms; resolves the order number. */
+  placePickupOrder(phone: string, items: string): Promise<number>;
   /** What a scheduled job gets, at the fake clock's time (every phone reached through the simulator). */
   jobContext(): JobContext;
   /** Sends one message (WhatsApp unless told) through the simulator provider and returns the reply texts; each call gets a fresh provider id unless given. */
@@ -64,7 +68,7 @@ export async function openChatHarness(): Promise<ChatHarness> {
   const staffChat = createStaffChat({ models, onNoticesStored: () => undefined });
   const service = await createChatService({ models, logger: silentLogger, instances, clock: clock.now, staffChat });
   const notices = createOrderNoticeRelay({ models, renderNotice: service.renderNotice, routeFor: async () => 'simulator', wake: () => undefined, logger: silentLogger, clock: clock.now });
-  return {
+  const harness: ChatHarness = {
     database,
     connection,
     models,
@@ -77,6 +81,18 @@ export async function openChatHarness(): Promise<ChatHarness> {
     async outboxTo(phone) {
       const items = await models.OutboxItem.find({ coopId, to: phone }).sort({ createdAt: 1, _id: 1 }).lean();
       return items.map((item) => item.text);
+    },
+    async lastTo(phone) {
+      return (await harness.outboxTo(phone)).at(-1) ?? '';
+    },
+    async placePickupOrder(phone, items) {
+      await harness.send(phone, `pesan ${items}`);
+      await harness.send(phone, '1'); // pickup
+      await harness.send(phone, '1'); // cash
+      const placed = (await harness.send(phone, 'ya')).join('\n');
+      const number = /#(\d+)/.exec(placed)?.[1];
+      if (!number) throw new Error(`no order placed: ${placed}`);
+      return Number(number);
     },
     async send(from, text, options = {}) {
       counter += 1;
@@ -100,4 +116,5 @@ export async function openChatHarness(): Promise<ChatHarness> {
       await database.cleanup();
     },
   };
+  return harness;
 }

@@ -8,12 +8,6 @@ import { BUDI, openChatHarness, RINA, SITI, type ChatHarness } from './chat-harn
 
 const MINUTE = 60_000;
 
-async function orderSugar(chat: ChatHarness, kilos: number): Promise<number> {
-  await chat.send(BUDI, `pesan gula ${kilos} kg`);
-  await chat.send(BUDI, '1');
-  await chat.send(BUDI, '1');
-  return Number(/#(\d+)/.exec((await chat.send(BUDI, 'ya')).join('\n'))?.[1]);
-}
 
 describe('scheduled jobs (fake clock)', () => {
   let chat: ChatHarness;
@@ -26,17 +20,15 @@ describe('scheduled jobs (fake clock)', () => {
     await chat.close();
   });
 
-  const last = async (phone: string) => (await chat.outboxTo(phone)).at(-1) ?? '';
-
   test('an order nobody confirms for 30 minutes reminds staff once', async () => {
     chat.clock.set(new Date('2026-11-29T03:00:00.000Z')); // 10:00 WIB
-    const number = await orderSugar(chat, 1);
+    const number = await chat.placePickupOrder(BUDI, 'gula 1 kg');
     const job = createUnconfirmedOrdersJob();
     chat.clock.advance(29 * MINUTE);
     expect(await job.run(chat.jobContext())).toBe(0);
     chat.clock.advance(2 * MINUTE);
     expect(await job.run(chat.jobContext())).toBe(1);
-    expect(await last(RINA)).toContain(`Pesanan *#${number}* (Rp17.500) belum dikonfirmasi sejak 31 menit`);
+    expect(await chat.lastTo(RINA)).toContain(`Pesanan *#${number}* (Rp17.500) belum dikonfirmasi sejak 31 menit`);
     chat.clock.advance(MINUTE);
     expect(await job.run(chat.jobContext())).toBe(0);
   });
@@ -45,7 +37,7 @@ describe('scheduled jobs (fake clock)', () => {
     chat.clock.set(new Date('2026-11-30T00:00:00.000Z')); // 07:00 WIB the next day
     const job = createDailyRecapJob();
     expect(await job.run(chat.jobContext())).toBe(1);
-    const recap = await last(RINA);
+    const recap = await chat.lastTo(RINA);
     expect(recap).toContain('Rekap 2026-11-29');
     expect(recap).toContain('Pesanan: 1');
     expect(recap).toContain('Rp17.500');
@@ -56,13 +48,13 @@ describe('scheduled jobs (fake clock)', () => {
 
   test('16:00 low-stock alert with a restock list per distributor sized by last week', async () => {
     chat.clock.set(new Date('2026-11-30T05:00:00.000Z'));
-    await orderSugar(chat, 3);
+    await chat.placePickupOrder(BUDI, 'gula 3 kg');
     await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'GULA' }, { $set: { stock: 2, lowStockAt: 5, distributor: 'CV Sumber Manis' } });
     await chat.models.Product.updateOne({ coopId: chat.coopId, productId: 'BERAS-MED' }, { $set: { lowStockAt: 5 } }); // plenty left: not listed
     chat.clock.set(new Date('2026-11-30T09:00:00.000Z')); // 16:00 WIB
     const job = createLowStockJob();
     expect(await job.run(chat.jobContext())).toBe(1);
-    const alert = await last(RINA);
+    const alert = await chat.lastTo(RINA);
     expect(alert).toContain('Stok menipis* (1 barang)');
     expect(alert).toContain('*CV Sumber Manis*');
     // Sold 4 kg in the week (1 + 3), alert level 5: buy back to 10 kg from 2 kg.
@@ -75,7 +67,7 @@ describe('scheduled jobs (fake clock)', () => {
     const job = createWajibReminderJob();
     chat.clock.set(new Date('2026-12-01T02:00:00.000Z')); // 09:00 WIB
     expect(await job.run(chat.jobContext())).toBe(1);
-    expect(await last(SITI)).toContain('Halo Siti Aminah, simpanan wajib bulan Desember 2026 belum tercatat di KDMP Kelurahan Way Halim Permai');
+    expect(await chat.lastTo(SITI)).toContain('Halo Siti Aminah, simpanan wajib bulan Desember 2026 belum tercatat di KDMP Kelurahan Way Halim Permai');
     expect(await job.run(chat.jobContext())).toBe(0);
 
     expect((await chat.send(SITI, 'STOP')).join('\n')).toContain('tidak akan menerima pengingat');

@@ -2,16 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { adjustStock } from '../../src/domain/products/adjust-stock.js';
 import { BUDI, openChatHarness, RINA, SITI, type ChatHarness } from './chat-harness.js';
 
-/** Places a pickup, cash order of one kilo of sugar; returns its number. */
-async function orderSugar(chat: ChatHarness, phone: string): Promise<number> {
-  await chat.send(phone, 'pesan gula 1 kg');
-  await chat.send(phone, '1'); // pickup
-  await chat.send(phone, '1'); // cash
-  const placed = (await chat.send(phone, 'ya')).join('\n');
-  const number = /#(\d+)/.exec(placed)?.[1];
-  expect(number).toBeDefined();
-  return Number(number);
-}
 
 describe('staff run orders from chat', () => {
   let chat: ChatHarness;
@@ -24,12 +14,10 @@ describe('staff run orders from chat', () => {
     await chat.close();
   });
 
-  const last = async (phone: string) => (await chat.outboxTo(phone)).at(-1) ?? '';
-
   test('a new order reaches staff with items, total, pickup and payment, and each step reaches the resident', async () => {
-    const number = await orderSugar(chat, BUDI);
+    const number = await chat.placePickupOrder(BUDI, 'gula 1 kg');
     expect(await chat.notices.drain()).toBe(1);
-    const notice = await last(RINA);
+    const notice = await chat.lastTo(RINA);
     expect(notice).toContain(`Pesanan baru #${number}`);
     expect(notice).toContain('Gula Pasir');
     expect(notice).toContain('Rp17.500');
@@ -44,7 +32,7 @@ describe('staff run orders from chat', () => {
 
     expect((await chat.send(RINA, `ok ${number}`)).join('\n')).toContain('sekarang *dikonfirmasi*');
     expect(await chat.notices.drain()).toBe(1);
-    expect(await last(BUDI)).toContain(`Pesanan *#${number}* sudah dikonfirmasi`);
+    expect(await chat.lastTo(BUDI)).toContain(`Pesanan *#${number}* sudah dikonfirmasi`);
 
     // Repeated: harmless, nothing new for the resident.
     expect((await chat.send(RINA, `OK #${number}`)).join('\n')).toContain('memang sudah *dikonfirmasi*');
@@ -55,15 +43,15 @@ describe('staff run orders from chat', () => {
 
     expect((await chat.send(RINA, `SIAP ${number}`)).join('\n')).toContain('sekarang *siap*');
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain('siap diambil di gerai: Gerai KDMP, Jl. Sultan Agung No. 10');
+    expect(await chat.lastTo(BUDI)).toContain('siap diambil di gerai: Gerai KDMP, Jl. Sultan Agung No. 10');
 
     expect((await chat.send(RINA, `LUNAS ${number}`)).join('\n')).toContain('lunas* (Rp17.500)');
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain('Pembayaran pesanan');
+    expect(await chat.lastTo(BUDI)).toContain('Pembayaran pesanan');
 
     expect((await chat.send(RINA, `SELESAI ${number}`)).join('\n')).toContain('sekarang *selesai*');
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain(`Pesanan *#${number}* selesai`);
+    expect(await chat.lastTo(BUDI)).toContain(`Pesanan *#${number}* selesai`);
     const order = await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean();
     expect(order).toMatchObject({ status: 'completed', payment: { status: 'paid' } });
     expect(order!.history.map((change) => change.status)).toEqual(['new', 'confirmed', 'ready', 'completed']);
@@ -78,61 +66,61 @@ describe('staff run orders from chat', () => {
     await chat.send(BUDI, '1'); // cash
     const number = Number(/#(\d+)/.exec((await chat.send(BUDI, 'yes')).join('\n'))?.[1]);
     await chat.notices.drain();
-    expect(await last(RINA)).toContain('Antar ke: Jl. Kenanga No. 7, RT 02');
+    expect(await chat.lastTo(RINA)).toContain('Antar ke: Jl. Kenanga No. 7, RT 02');
     await chat.send(RINA, `OK ${number}`);
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain(`Order *#${number}* is confirmed`);
+    expect(await chat.lastTo(BUDI)).toContain(`Order *#${number}* is confirmed`);
     expect((await chat.send(RINA, `ANTAR ${number}`)).join('\n')).toContain('sekarang *sedang diantar*');
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain(`Order *#${number}* is on its way`);
+    expect(await chat.lastTo(BUDI)).toContain(`Order *#${number}* is on its way`);
     expect((await chat.send(RINA, `SELESAI ${number}`)).join('\n')).toContain('sekarang *selesai*');
     await chat.notices.drain();
-    expect(await last(BUDI)).toContain(`Order *#${number}* is completed`);
+    expect(await chat.lastTo(BUDI)).toContain(`Order *#${number}* is completed`);
     expect((await chat.send(BUDI, 'bahasa indonesia')).join('\n')).toContain('Bahasa Indonesia');
   });
 
   test('refusing an order restores its stock and tells the resident why', async () => {
     const before = await chat.stockOf('GULA');
-    const number = await orderSugar(chat, SITI);
+    const number = await chat.placePickupOrder(SITI, 'gula 1 kg');
     expect(await chat.stockOf('GULA')).toBe(before - 1);
     expect((await chat.send(RINA, `TOLAK ${number} stok gula rusak`)).join('\n')).toContain(`Pesanan #${number} ditolak`);
     await chat.notices.drain();
-    expect(await last(SITI)).toContain(`dibatalkan oleh koperasi: stok gula rusak`);
+    expect(await chat.lastTo(SITI)).toContain(`dibatalkan oleh koperasi: stok gula rusak`);
     expect(await chat.stockOf('GULA')).toBe(before);
     expect((await chat.send(RINA, `TOLAK ${number} lagi`)).join('\n')).toContain('sudah *dibatalkan*');
   });
 
   test('refusing an order paid in cash reminds staff to hand the money back and tells the resident', async () => {
-    const number = await orderSugar(chat, SITI);
+    const number = await chat.placePickupOrder(SITI, 'gula 1 kg');
     await chat.send(RINA, `LUNAS ${number}`);
     const reply = (await chat.send(RINA, `TOLAK ${number} gula basah`)).join('\n');
     expect(reply).toContain('Pemesan sudah membayar Rp17.500: kembalikan uangnya');
     await chat.notices.drain();
-    expect(await last(SITI)).toContain('Uang Anda Rp17.500 akan dikembalikan petugas gerai');
+    expect(await chat.lastTo(SITI)).toContain('Uang Anda Rp17.500 akan dikembalikan petugas gerai');
     expect((await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean())!.payment.status).toBe('refund_due');
   });
 
   test('a resident cancelling an order already paid in cash is told the money comes back, and staff to hand it back', async () => {
-    const number = await orderSugar(chat, SITI);
+    const number = await chat.placePickupOrder(SITI, 'gula 1 kg');
     await chat.send(RINA, `LUNAS ${number}`);
     await chat.send(SITI, `batal #${number}`);
     expect((await chat.send(SITI, 'ya')).join('\n')).toContain('Uang Anda Rp17.500 akan dikembalikan petugas gerai');
     await chat.notices.drain();
-    expect(await last(RINA)).toContain(`Pesanan *#${number}* dibatalkan oleh pemesan. Pemesan sudah membayar Rp17.500`);
+    expect(await chat.lastTo(RINA)).toContain(`Pesanan *#${number}* dibatalkan oleh pemesan. Pemesan sudah membayar Rp17.500`);
   });
 
   test('a resident cancelling tells staff', async () => {
-    const number = await orderSugar(chat, SITI);
+    const number = await chat.placePickupOrder(SITI, 'gula 1 kg');
     await chat.notices.drain();
     expect((await chat.send(SITI, `batal #${number}`)).join('\n')).toContain(`Batalkan pesanan *#${number}*`);
     expect((await chat.send(SITI, 'ya')).join('\n')).toContain('sudah dibatalkan');
     expect((await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean())!.status).toBe('cancelled');
     await chat.notices.drain();
-    expect(await last(RINA)).toContain(`Pesanan *#${number}* dibatalkan oleh pemesan`);
+    expect(await chat.lastTo(RINA)).toContain(`Pesanan *#${number}* dibatalkan oleh pemesan`);
   });
 
   test('open orders, unknown numbers, usage and help', async () => {
-    const number = await orderSugar(chat, BUDI);
+    const number = await chat.placePickupOrder(BUDI, 'gula 1 kg');
     const open = (await chat.send(RINA, 'PESANAN')).join('\n');
     expect(open).toContain(`#${number} baru`);
     expect(open).toContain('ambil di gerai');
@@ -145,8 +133,8 @@ describe('staff run orders from chat', () => {
 
   test('notices of several orders are drained together, each once', async () => {
     await chat.notices.drain();
-    const first = await orderSugar(chat, BUDI);
-    const second = await orderSugar(chat, SITI);
+    const first = await chat.placePickupOrder(BUDI, 'gula 1 kg');
+    const second = await chat.placePickupOrder(SITI, 'gula 1 kg');
     expect(await chat.notices.drain()).toBe(2);
     const texts = await chat.outboxTo(RINA);
     expect(texts.filter((text) => text.includes(`Pesanan baru #${first}`))).toHaveLength(1);

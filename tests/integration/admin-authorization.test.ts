@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { start, type RunningService } from '../../src/main.js';
 import { serviceEnv } from '../helpers/service-env.js';
+import { adminApi } from '../helpers/admin-api.js';
 
 const ADMIN_TOKEN = serviceEnv('').ADMIN_TOKEN!;
 const BUDI = '+6281200000002';
@@ -36,15 +37,7 @@ describe('admin API: who may see and change what', () => {
   let orderA: OrderView;
   let orderB: OrderView;
 
-  const api = async (path: string, token?: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${base}/admin/api${path}`, {
-      method: init.method ?? 'GET',
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
-  };
+  const api = adminApi(() => base);
 
   const say = async (from: string, text: string, coop?: string) => {
     const response = await fetch(`${base}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text, ...(coop ? { coop } : {}) }) });

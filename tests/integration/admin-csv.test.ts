@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import { start, type RunningService } from '../../src/main.js';
 import { serviceEnv } from '../helpers/service-env.js';
+import { adminApi } from '../helpers/admin-api.js';
 
 const ADMIN_TOKEN = serviceEnv('').ADMIN_TOKEN!;
 const BUDI = '+6281200000002';
@@ -41,14 +42,7 @@ describe('admin API: CSV imports and exports', () => {
   let staff: string;
   let otherManager: string;
 
-  const api = async (path: string, token: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${base}/admin/api${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const api = adminApi(() => base);
   const postCsv = async (path: string, token: string, csv: string, contentType = 'text/csv') => {
     const response = await fetch(`${base}/admin/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: csv });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { start, type RunningService } from '../../src/main.js';
 import { serviceEnv } from '../helpers/service-env.js';
+import { adminApi } from '../helpers/admin-api.js';
 
 const ADMIN_TOKEN = serviceEnv('').ADMIN_TOKEN!;
 const BUDI = '+6281200000002';
@@ -24,14 +25,7 @@ describe('admin API: members, savings, products, stock and stats', () => {
   let otherManager: string;
   let siti: MemberView;
 
-  const api = async (path: string, token: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${base}/admin/api${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const api = adminApi(() => base);
   const say = async (text: string) => {
     const response = await fetch(`${base}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: BUDI, text }) });
     return ((await response.json()) as { replies: string[] }).replies.join('\n');
