@@ -1,6 +1,6 @@
 /**
  * Runs one scheduled job now, against the configured database, then stops:
- *   npm run job -- daily-recap | unconfirmed-orders | low-stock | expire-carts
+ *   npm run job -- daily-recap | unconfirmed-orders | low-stock | wajib-reminder | expire-carts | outbox-sweep
  * With the embedded database, run it while the service is stopped (its files belong to one
  * process); what it queues is sent at once, or by the service when it next starts. A period
  * already done (today's recap) queues nothing again.

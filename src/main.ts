@@ -19,6 +19,7 @@ import { createLowStockJob } from './jobs/low-stock.js';
 import { createJobRunner, type JobRunner } from './jobs/schedule-jobs.js';
 import { createUnconfirmedOrdersJob } from './jobs/unconfirmed-orders.js';
 import { createWajibReminderJob } from './jobs/wajib-reminder.js';
+import { createOutboxSweepJob } from './jobs/outbox-sweep.js';
 import { createLogger, type Logger } from './logger.js';
 import { createChannels, type Channels } from './channels/create-channels.js';
 import { createSignInLimiter } from './admin/sign-in-limiter.js';
@@ -125,7 +126,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   }
   const chatService = chat;
   const serviceMetrics = metrics;
-  const jobs = createJobRunner([createExpireCartsJob(), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob(), createWajibReminderJob()], {
+  const jobs = createJobRunner([createExpireCartsJob(), createDailyRecapJob(), createUnconfirmedOrdersJob(), createLowStockJob(), createWajibReminderJob(), createOutboxSweepJob()], {
     leases: createJobLeases(models, instances.id),
     logger,
     context: () => ({ models, logger, drafting: { renderNotice: chatService.renderNotice, routeFor: channels.routeFor, logger }, wake: channels.wake }),

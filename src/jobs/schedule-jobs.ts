@@ -38,6 +38,7 @@ export function createJobRunner(
       throw error;
     }
     deps.onRun?.(job.name, result === undefined ? 'skipped' : 'ok');
+    // Minute jobs that found nothing to do are not worth a log line each.
     if (result !== undefined && (result > 0 || job.schedule !== '* * * * *')) deps.logger.info({ job: job.name, result, ms: Date.now() - started }, 'job ran');
     return result;
   }

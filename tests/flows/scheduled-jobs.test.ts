@@ -3,6 +3,7 @@ import { createDailyRecapJob } from '../../src/jobs/daily-recap.js';
 import { createLowStockJob } from '../../src/jobs/low-stock.js';
 import { createUnconfirmedOrdersJob } from '../../src/jobs/unconfirmed-orders.js';
 import { createWajibReminderJob } from '../../src/jobs/wajib-reminder.js';
+import { createOutboxSweepJob } from '../../src/jobs/outbox-sweep.js';
 import { recordSavings } from '../../src/domain/savings/record-savings.js';
 import { BUDI, openChatHarness, RINA, SITI, type ChatHarness } from './chat-harness.js';
 
@@ -61,6 +62,16 @@ describe('scheduled jobs (fake clock)', () => {
     expect(alert).toContain('Gula Pasir: sisa 2 kg, terjual 4 kg seminggu, beli 8 kg');
     expect(alert).not.toContain('Beras');
     expect(await job.run(chat.jobContext())).toBe(0);
+  });
+
+  test('the outbox sweep wakes the workers of providers with due items', async () => {
+    const woken: string[] = [];
+    const now = chat.clock.now();
+    await chat.models.OutboxItem.create({ coopId: chat.coopId, channel: 'sms', provider: 'sms-gateway', to: BUDI, text: 'x', status: 'pending', attempts: 1, nextAttemptAt: new Date(now.getTime() - 1000) });
+    await chat.models.OutboxItem.create({ coopId: chat.coopId, channel: 'sms', provider: 'twilio', to: BUDI, text: 'y', status: 'pending', attempts: 1, nextAttemptAt: new Date(now.getTime() + 60_000) });
+    expect(await createOutboxSweepJob().run({ ...chat.jobContext(), wake: (provider) => woken.push(provider) })).toBeGreaterThanOrEqual(1);
+    expect(woken).toContain('sms-gateway');
+    expect(woken).not.toContain('twilio');
   });
 
   test('the 1st of the month reminds members who have not paid wajib; STOP and MULAI', async () => {
