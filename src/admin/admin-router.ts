@@ -23,7 +23,7 @@ export interface AdminRouterDeps {
   logger: Logger;
   /** Order changes store notices for residents: this sends them without waiting for the relay's poll. */
   onNoticesStored: () => void;
-  /** Products or prices changed: the chat must not answer from its cached catalogue. */
+  /** Products, prices or a coop's settings changed: the chat must not answer from its caches. */
   onCatalogChanged: (coopId: string) => void;
   /** Days in stats are counted in a coop's own zone; this one when no coop is named. */
   timeZone: string;
@@ -39,7 +39,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     '/admin/api',
     authenticateAdmin({ models: deps.models, adminToken: deps.adminToken, limiter: deps.limiter, logger: deps.logger, clock }),
     createTokensRouter(deps.models, clock),
-    createCoopsRouter(deps.models, clock),
+    createCoopsRouter(deps.models, deps.onCatalogChanged, clock),
     createOrdersRouter(deps.models, deps.onNoticesStored, clock),
     createMembersRouter(deps.models, clock),
     createProductsRouter(deps.models, deps.onCatalogChanged, clock),

@@ -15,6 +15,7 @@ export type Permission =
   | 'stock:adjust'
   | 'stats:read'
   | 'tokens:manage'
+  | 'coop:settings'
   | 'whatsapp:manage'
   | 'coops:create';
 
@@ -33,6 +34,7 @@ const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
     'stock:adjust',
     'stats:read',
     'tokens:manage',
+    'coop:settings',
     'whatsapp:manage',
   ]),
   // The counter: orders, deposits and stock; member records, withdrawals, the catalogue and tokens are the manager's.

@@ -197,6 +197,17 @@ describe('admin API: who may see and change what', () => {
     expect((await api(`/orders/${orderB.id}`, managerB, { method: 'PATCH', body: { payment: 'refunded' } })).body).toMatchObject({ error: { code: 'no_refund_due' } });
   });
 
+  test("a manager changes their coop's staff contacts and settings; the chat knows the new staff at once", async () => {
+    const change = { staff: [{ name: 'Sari', phone: '+6281311110001' }, { name: 'Dodi', phone: '0813-1111-0002', channel: 'sms' }], bankAccount: { bank: 'BNI', accountNumber: '0123456789', accountName: 'KDMP Kedaton' }, delivery: null };
+    expect((await api('/coops/kedaton', staffA, { method: 'PATCH', body: change })).status).toBe(403);
+    expect((await api('/coops/kedaton', managerA, { method: 'PATCH', body: change })).status).toBe(403);
+    expect((await api('/coops/kedaton', managerB, { method: 'PATCH', body: { numbers: { sms: ['+628'] } } })).status).toBe(400);
+    const changed = await api('/coops/kedaton', managerB, { method: 'PATCH', body: change });
+    expect(changed.status).toBe(200);
+    expect(changed.body.coop).toMatchObject({ staff: [{ name: 'Sari' }, { name: 'Dodi', phone: '+6281311110002', channel: 'sms' }], settings: { bankAccount: { bank: 'BNI' }, delivery: { enabled: false } } });
+    expect(await say('+6281311110002', 'PESANAN', 'kedaton')).toMatch(/pesanan yang masih buka/i);
+  });
+
   test('a revoked token opens nothing', async () => {
     const issued = await api('/tokens', managerA, { method: 'POST', body: { role: 'staff', label: 'Sementara' } });
     const { id, token } = issued.body as { id: string; token: string };

@@ -79,3 +79,32 @@ export async function createCoop(models: Models, input: NewCoop): Promise<CoopDo
   });
   return created.toObject();
 }
+
+/** What a cooperative's manager may change later; numbers stay as opened (providers route by them). */
+export const coopChangesSchema = newCoopSchema
+  .pick({ name: true, staff: true, pickupAddress: true, openingHours: true, bankAccount: true, qrisMerchantName: true, qrisPayload: true })
+  .partial()
+  .extend({ delivery: newCoopSchema.shape.delivery.unwrap().nullable().optional() })
+  .refine((changes) => Object.keys(changes).length > 0, 'nothing to change');
+export type CoopChanges = z.input<typeof coopChangesSchema>;
+
+/** Applies a manager's changes to a cooperative's name, staff contacts and settings. `delivery: null` stops delivery. */
+export async function updateCoop(models: Models, coopId: string, input: CoopChanges): Promise<CoopDoc> {
+  const changes = coopChangesSchema.parse(input);
+  const set: Record<string, unknown> = {};
+  if (changes.name) set.name = changes.name;
+  if (changes.staff) set.staff = changes.staff;
+  if (changes.pickupAddress) set['settings.pickup.address'] = changes.pickupAddress;
+  if (changes.delivery === null) set['settings.delivery.enabled'] = false;
+  else if (changes.delivery) set['settings.delivery'] = { enabled: true, ...changes.delivery };
+  if (changes.openingHours) set['settings.openingHours'] = changes.openingHours;
+  if (changes.bankAccount) set['settings.bankAccount'] = changes.bankAccount;
+  if (changes.qrisMerchantName) Object.assign(set, { 'settings.qris.merchantName': changes.qrisMerchantName, 'settings.qris.enabled': true });
+  if (changes.qrisPayload) {
+    Object.assign(set, { 'settings.qris.payload': changes.qrisPayload, 'settings.qris.enabled': true });
+    if (!changes.qrisMerchantName) set['settings.qris.merchantName'] = readStaticQris(changes.qrisPayload).merchantName;
+  }
+  const updated = await models.Coop.findOneAndUpdate({ _id: coopId }, { $set: set }, { returnDocument: 'after', runValidators: true }).lean<CoopDoc>();
+  if (!updated) throw new DomainRuleError('coop_not_found');
+  return updated;
+}
