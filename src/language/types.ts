@@ -41,6 +41,8 @@ export interface Understanding {
   edit?: CartEdit;
   reply?: Reply;
   language?: 'id' | 'en';
+  /** The message asks something (a question mark, a question word, "bisa … gak"). */
+  question?: true;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
+import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
 import { POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
@@ -73,6 +74,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
   if (reply !== undefined) result.reply = reply;
   const language = detectLanguage(words);
   if (language !== undefined) result.language = language;
+  if (detectQuestion(a.words, hasQuestionMark)) result.question = true;
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
   return result;

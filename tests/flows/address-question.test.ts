@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { BUDI, openChatHarness, type ChatHarness } from './chat-harness.js';
+
+describe('a question at the address prompt', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  test.each(['bisa dianter sekarang gak?', 'rekeningnya apa kak', 'bayar pas barang dateng bisa ga', 'ongkirnya brp'])('"%s" is not stored as the address', async (question) => {
+    await chat.send(BUDI, 'batal');
+    await chat.send(BUDI, 'pesan gula 1 kg');
+    await chat.send(BUDI, '2'); // delivery
+    const reply = (await chat.send(BUDI, question)).join('\n');
+    expect(reply).toContain('Alamatnya belum saya catat. Ongkir Rp5.000');
+    const session = await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean();
+    expect(session?.vars.address).toBeUndefined();
+    // The address typed next is the one kept.
+    expect((await chat.send(BUDI, 'Jl. Kenanga No. 7 RT 02')).join('\n')).toContain('Bayar pakai apa');
+    expect((await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean())?.vars.address).toBe('Jl. Kenanga No. 7 RT 02');
+  });
+
+  test('an address that happens to carry a question mark is still an address', async () => {
+    await chat.send(BUDI, 'batal');
+    await chat.send(BUDI, 'pesan gula 1 kg');
+    await chat.send(BUDI, '2');
+    expect((await chat.send(BUDI, 'Jl. Melati No. 3, dekat masjid ya?')).join('\n')).toContain('Bayar pakai apa');
+  });
+});
