@@ -53,8 +53,12 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
+/** Units that hold many pieces: a piece ("5 butir", "3 pcs") is never one of them (5 eggs are not 5 trays). */
+const MULTI_PIECE_UNITS = new Set(['papan', 'lusin', 'dus', 'kotak', 'renceng', 'karung']);
+
+/** The product's unit for one piece: the first that is neither a measure nor a container of many. */
 function firstCountable(codes: readonly string[]): string | undefined {
-  for (const code of codes) if (!MEASURE_UNITS.has(code)) return code;
+  for (const code of codes) if (!MEASURE_UNITS.has(code) && !MULTI_PIECE_UNITS.has(code)) return code;
   return undefined;
 }
 
