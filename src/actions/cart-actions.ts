@@ -77,6 +77,9 @@ function queueClarifications(context: FlowContext, clarifications: Clarification
           units: unitPrices(product?.units ?? []),
         },
       });
+    } else if (clarification.kind === 'unclear_quantity') {
+      const product = findProduct(context.facts, clarification.productId);
+      notes.push({ key: 'order:unclear_quantity', params: { name: product?.name ?? clarification.productId, text: clarification.text, unit: product?.units[0]?.code ?? '' } });
     } else if ((edit === 'remove' || edit === 'reduce') && clarification.candidates.some((id) => context.conversation.cart.some((line) => line.productId === id))) {
       // "hapus bawang" with only Bawang Merah in the cart needs no question.
       const inCart = clarification.candidates.filter((id) => context.conversation.cart.some((line) => line.productId === id));

@@ -53,6 +53,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:amount_too_small',
       'order:rounded_down',
       'order:unit_not_sold',
+      'order:unclear_quantity',
       'order:payment_method.cod',
       'order:payment_method.transfer',
       'order:payment_method.qris',

@@ -17,6 +17,8 @@ export interface ItemFrame {
   headKey?: string;
   start: number;
   end: number;
+  /** The quantity given cannot be meant ("-5 kg", "1000000 kg"): ask instead of assuming one. */
+  unclearQuantity?: string;
 }
 
 export interface ExtractedItems {
@@ -120,6 +122,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   const unknowns: ItemFrame[] = [];
   let current: ItemFrame | undefined;
   let pending: Quantity | undefined;
+  let pendingUnclear: string | undefined;
   // What the previous meaningful element was, for merging and absorbing.
   let last: 'product' | 'qty' | 'unknown' | 'other' = 'other';
   const n = a.tokens.length;
@@ -203,10 +206,20 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       }
       const frame: ItemFrame = { productIds: match.productIds, text, partial: match.partial, head: match.head, headKey: a.keys[match.start], start: match.start, end: match.end };
       if (pending !== undefined) { frame.quantity = pending; pending = undefined; }
+      if (pendingUnclear !== undefined) { frame.unclearQuantity = pendingUnclear; pendingUnclear = undefined; }
       frames.push(frame);
       current = frame;
       last = 'product';
       i = match.end;
+      continue;
+    }
+    // "-5 kg", "99999999 kg": written as a quantity, but none anyone means.
+    if (a.tokens[i].kind === 'num' && (a.tokens[i].negative || isReferenceNumber(a, i)) && lookupUnit(a.tokens[i + 1]?.text ?? '') !== undefined) {
+      const text = `${a.tokens[i].negative ? '-' : ''}${a.tokens[i].text} ${a.tokens[i + 1].text}`;
+      if (current !== undefined && current.quantity === undefined) current.unclearQuantity = text;
+      else pendingUnclear = text;
+      i += 2;
+      last = 'qty';
       continue;
     }
     if (!isReferenceNumber(a, i)) {
@@ -324,6 +337,7 @@ export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog): R
       continue;
     }
     const productId = frame.productIds[0];
+    if (frame.unclearQuantity !== undefined && q === undefined) { clarifications.push({ kind: 'unclear_quantity', productId, text: frame.unclearQuantity }); continue; }
     if (q?.amountRp !== undefined) { items.push({ productId, amountRp: q.amountRp }); continue; }
     const codes = catalog.unitCodes.get(productId) ?? [];
     if (q === undefined) { items.push({ productId, unit: codes[0], quantity: 1 }); continue; }

@@ -22,7 +22,9 @@ export type ItemRequest =
 export type Clarification =
   | { kind: 'ambiguous_product'; text: string; candidates: string[]; quantity?: number; unit?: string; amountRp?: number }
   | { kind: 'unknown_product'; text: string }
-  | { kind: 'unit_not_sold'; productId: string; unit: string; quantity: number };
+  | { kind: 'unit_not_sold'; productId: string; unit: string; quantity: number }
+  /** A quantity no shop sells (negative, or a reference-length number before a unit): asked, never guessed. */
+  | { kind: 'unclear_quantity'; productId: string; text: string };
 
 export type CartEdit = 'add' | 'remove' | 'reduce' | 'replace';
 

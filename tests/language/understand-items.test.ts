@@ -52,6 +52,17 @@ describe('units and conversions', () => {
     expect(items('beras sekarung')).toEqual([u('BERAS-SPHP', 'karung', 1)]);
     expect(understand('beras premium sekarung', catalog).clarifications[0]).toMatchObject({ kind: 'unit_not_sold', productId: 'BERAS-PREMIUM' });
   });
+
+  test.each([
+    ['beras -5 kg', '-5 kg'],
+    ['beras 1000000 kg', '1000000 kg'],
+    ['beras 99999999999999999999 kg', '99999999999999999999 kg'],
+    ['-5 kg beras', '-5 kg'],
+  ])('a quantity nobody means (%s) is asked about, never guessed', (text, unclear) => {
+    const r = understand(text, catalog);
+    expect(r.items).toEqual([]);
+    expect(r.clarifications).toEqual([{ kind: 'unclear_quantity', productId: 'BERAS-MED', text: unclear }]);
+  });
 });
 
 describe('se- prefix, fractions and number words on items', () => {

@@ -28,3 +28,22 @@ describe('a price that changes between the summary and "ya"', () => {
     expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(1);
   });
 });
+
+describe('a quantity nobody means', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  test.each(['pesan beras -5 kg', 'pesan beras 1000000 kg'])('"%s" adds nothing and asks again', async (text) => {
+    const reply = (await chat.send(BUDI, text)).join('\n');
+    expect(reply).toContain('sepertinya salah ketik, jadi belum saya masukkan');
+    const session = await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean();
+    expect(session?.cart ?? []).toEqual([]);
+  });
+});
