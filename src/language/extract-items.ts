@@ -37,6 +37,9 @@ function spanText(a: MessageAnalysis, start: number, end: number): string {
   return out;
 }
 
+/** Words that take back what was just said: "5kg eh 3kg", "2 ralat 3". */
+const CORRECTION_WORDS = new Set(['eh', 'ehh', 'ralat', 'maksudnya', 'maksud', 'salah', 'koreksi']);
+
 /** Long digit strings are phone numbers, PINs or house numbers, never quantities. */
 function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
   const t = a.tokens[i];
@@ -127,7 +130,14 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   let last: 'product' | 'qty' | 'unknown' | 'other' = 'other';
   const n = a.tokens.length;
   let i = 0;
+  // "beras 5kg eh 3kg aja": after a correction word, a second quantity replaces the first.
+  let correcting = false;
   const attach = (q: Quantity): void => {
+    if (correcting && current?.quantity !== undefined && last !== 'product') {
+      current.quantity = q;
+      correcting = false;
+      return;
+    }
     // "tabung gas 2": the count completes a unit written on its own.
     const held = current?.quantity ?? pending;
     if (held?.implicit && q.unit === undefined && q.amountRp === undefined) {
@@ -148,7 +158,18 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   while (i < n) {
     const t = a.tokens[i];
     const info = a.infos[i];
+    if (t.kind === 'word' && current?.quantity !== undefined && (CORRECTION_WORDS.has(t.text) || CORRECTION_WORDS.has(a.words[i] ?? ''))) {
+      // Not a product the shop lacks: the resident is taking something back.
+      correcting = true;
+      i++;
+      continue;
+    }
     if (t.kind === 'sep' || (info !== undefined && SEPARATOR_WORDS.has(info.canon))) {
+      // "5 kg salah, 3 kg": the comma belongs to the correction, not to a new item.
+      if (correcting && t.kind === 'sep') {
+        i++;
+        continue;
+      }
       current = undefined;
       pending = undefined;
       last = 'other';

@@ -54,6 +54,17 @@ describe('units and conversions', () => {
   });
 
   test.each([
+    ['beras 5kg eh 3kg aja', 3, 'kg'],
+    ['beras 5 kg ralat 3 kg', 3, 'kg'],
+    ['beras 5 kg salah, 3 kg', 3, 'kg'],
+    ['telur 1 papan maksudnya 2 papan', 2, 'papan'],
+  ])('a correction inside one message keeps the second quantity (%s)', (text, quantity, unit) => {
+    const r = understand(text, catalog);
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]).toMatchObject({ quantity, unit });
+  });
+
+  test.each([
     ['beras -5 kg', '-5 kg'],
     ['beras 1000000 kg', '1000000 kg'],
     ['beras 99999999999999999999 kg', '99999999999999999999 kg'],
