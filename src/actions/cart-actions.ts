@@ -126,6 +126,19 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
   },
 };
 
+/** cart.correctQuantity: "jadi 3 aja", "maksudnya 2 kg": the one cart line takes the new amount (in its unit unless another sold one is named). */
+export const correctQuantity: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    if (context.input.kind !== 'message' || context.conversation.cart.length !== 1) return;
+    const correction = context.input.understanding.quantityCorrection;
+    if (!correction) return;
+    const line = context.conversation.cart[0];
+    return applyItem(context, 'replace', { productId: line.productId, unit: correction.unit ?? line.unit, quantity: correction.value });
+  },
+};
+
 /** cart.clear: empties the cart and forgets the checkout answers. */
 export const clearCart: PureAction<Record<string, never>> = {
   kind: 'pure',

@@ -1,5 +1,5 @@
 import type { ProductFlowRegistry } from './effect-context.js';
-import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, rememberPricedProduct, clearCart, resolveClarification, skipClarification } from './cart-actions.js';
+import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
 import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
@@ -12,6 +12,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
     actions: {
       'cart.apply': applyUnderstanding,
       'cart.clear': clearCart,
+      'cart.correctQuantity': correctQuantity,
       'clarify.resolve': resolveClarification,
       'clarify.skip': skipClarification,
       'browse.pickCategory': pickCategory,

@@ -15,6 +15,8 @@ export const matchSchema = z.strictObject({
   no: z.literal(true).optional(),
   /** The resident asked to switch language. */
   language: z.literal(true).optional(),
+  /** No product named, but an amount corrected ("jadi 3 aja"). */
+  quantityCorrection: z.literal(true).optional(),
   /** The message asks something. */
   question: z.literal(true).optional(),
   /** The whole message was STOP or MULAI (reminders off or on). */

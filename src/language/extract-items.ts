@@ -1,6 +1,7 @@
 import type { MessageAnalysis } from './analyze-message.js';
 import { CLASSIFIERS, matchProductAt, type Catalog, type ProductMatch } from './catalog.js';
 import { ADDRESS_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
+import { CORRECTION_CUES } from './detect-quantity-correction.js';
 import { readQuantityAt, type Quantity } from './parse-quantity.js';
 import type { Clarification, ItemRequest } from './types.js';
 import { lookupUnit, resolveUnit } from './units.js';
@@ -37,8 +38,8 @@ function spanText(a: MessageAnalysis, start: number, end: number): string {
   return out;
 }
 
-/** Words that take back what was just said: "5kg eh 3kg", "2 ralat 3". */
-const CORRECTION_WORDS = new Set(['eh', 'ehh', 'ralat', 'maksudnya', 'maksud', 'salah', 'koreksi']);
+/** Words that take back the amount just given inside one message ("5kg eh 3kg"): the cues, less those that also start a new item ("ganti", "jadi"). */
+const TAKE_BACK_WORDS = new Set([...CORRECTION_CUES].filter((word) => !['jadi', 'jadiin', 'jadikan', 'ganti', 'ubah'].includes(word)));
 
 /** Long digit strings are phone numbers, PINs or house numbers, never quantities. */
 function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
@@ -158,7 +159,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   while (i < n) {
     const t = a.tokens[i];
     const info = a.infos[i];
-    if (t.kind === 'word' && current?.quantity !== undefined && (CORRECTION_WORDS.has(t.text) || CORRECTION_WORDS.has(a.words[i] ?? ''))) {
+    if (t.kind === 'word' && current?.quantity !== undefined && (TAKE_BACK_WORDS.has(t.text) || TAKE_BACK_WORDS.has(a.words[i] ?? ''))) {
       // Not a product the shop lacks: the resident is taking something back.
       correcting = true;
       i++;

@@ -43,6 +43,8 @@ export interface Understanding {
   edit?: CartEdit;
   reply?: Reply;
   language?: 'id' | 'en';
+  /** No product named, but an amount corrected ("jadi 3 aja", "maksudnya 2 kg"): for the one line in the cart. */
+  quantityCorrection?: { value: number; unit?: string };
   /** The message asks something (a question mark, a question word, "bisa … gak"). */
   question?: true;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
+import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
@@ -75,6 +76,12 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const language = detectLanguage(words);
   if (language !== undefined) result.language = language;
   if (detectQuestion(a.words, hasQuestionMark)) result.question = true;
+  const correction = result.items.length === 0 ? detectQuantityCorrection(a) : undefined;
+  if (correction !== undefined) {
+    result.quantityCorrection = { value: correction.value, ...(correction.unit !== undefined ? { unit: correction.unit } : {}) };
+    // "maksudnya" is the correction's word, not a product the shop lacks.
+    result.clarifications = result.clarifications.filter((c) => !(c.kind === 'unknown_product' && CORRECTION_CUES.has(c.text.toLowerCase())));
+  }
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
   return result;

@@ -47,3 +47,43 @@ describe('a quantity nobody means', () => {
     expect(session?.cart ?? []).toEqual([]);
   });
 });
+
+describe('an amount corrected without naming the product', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  const cart = async () => (await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean())?.cart ?? [];
+
+  test('"eh salah, maksudnya 2 kg" changes the one line in the cart, never adds an unknown product', async () => {
+    await chat.send(BUDI, 'beras 5 kg');
+    const reply = (await chat.send(BUDI, 'eh salah, maksudnya 2 kg')).join('\n');
+    expect(reply).not.toContain('belum ada di gerai');
+    expect(reply).toContain('Beras Medium 2 kg');
+    expect(await cart()).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('"jadi 3 aja" at the summary shows the summary again with the new total; "ya" places that', async () => {
+    await chat.send(BUDI, 'gula 2 kg');
+    await chat.send(BUDI, '1');
+    expect((await chat.send(BUDI, '1')).join('\n')).toContain('Total: Rp35.000');
+    expect((await chat.send(BUDI, 'jadi 3 aja')).join('\n')).toContain('Total: Rp52.500');
+    expect((await chat.send(BUDI, 'ya')).join('\n')).toContain('Total *Rp52.500*');
+  });
+
+  test('with two lines in the cart, it asks which', async () => {
+    await chat.send(BUDI, 'gula 1 kg sama beras 5 kg');
+    expect((await chat.send(BUDI, 'jadi 3 aja')).join('\n')).toContain('Jumlah barang yang mana yang diubah?');
+    expect(await cart()).toEqual([
+      { productId: 'GULA', unit: 'kg', quantity: 1 },
+      { productId: 'BERAS-MED', unit: 'kg', quantity: 5 },
+    ]);
+  });
+});

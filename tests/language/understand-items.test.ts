@@ -65,6 +65,20 @@ describe('units and conversions', () => {
   });
 
   test.each([
+    ['jadi 3 aja', { value: 3 }],
+    ['eh salah, maksudnya 2 kg', { value: 2, unit: 'kg' }],
+    ['ralat 4 papan', { value: 4, unit: 'papan' }],
+  ])('an amount corrected without a product (%s) is reported, with no unknown product', (text, correction) => {
+    const r = understand(text, catalog);
+    expect(r.quantityCorrection).toEqual(correction);
+    expect(r.clarifications).toEqual([]);
+  });
+
+  test.each(['jadi 3 kg sama 2 liter', 'ganti 10 ribu', 'beras 3 kg', 'jalan 3'])('no correction read in %j', (text) => {
+    expect(understand(text, catalog).quantityCorrection).toBeUndefined();
+  });
+
+  test.each([
     ['beras -5 kg', '-5 kg'],
     ['beras 1000000 kg', '1000000 kg'],
     ['beras 99999999999999999999 kg', '99999999999999999999 kg'],
