@@ -56,6 +56,12 @@ export const guards: Record<string, Guard> = {
   choosesTransfer: (context) => answerPicks(context, paymentOptions(context.facts), 'transfer'),
   choosesQris: (context) => answerPicks(context, paymentOptions(context.facts), 'qris'),
   choosesSimpanan: (context) => answerPicks(context, paymentOptions(context.facts), 'simpanan'),
+  // At the summary, a payment word naming another offered method changes it ("transfer aja deh").
+  switchesToCod: (context) => context.conversation.vars.payment !== 'cod' && answerPicks(context, paymentOptions(context.facts), 'cod'),
+  switchesToTransfer: (context) => context.conversation.vars.payment !== 'transfer' && answerPicks(context, paymentOptions(context.facts), 'transfer'),
+  switchesToQris: (context) => context.conversation.vars.payment !== 'qris' && answerPicks(context, paymentOptions(context.facts), 'qris'),
+  switchesToCoveredSimpanan: (context) =>
+    context.conversation.vars.payment !== 'simpanan' && answerPicks(context, paymentOptions(context.facts), 'simpanan') && guards.canPayFromSavings(context),
   choosesCoveredSimpanan: (context) => answerPicks(context, paymentOptions(context.facts), 'simpanan') && guards.canPayFromSavings(context),
   resolvesClarification: (context) => {
     const [first] = readPending(context);

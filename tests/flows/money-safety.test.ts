@@ -87,3 +87,25 @@ describe('an amount corrected without naming the product', () => {
     ]);
   });
 });
+
+describe('a payment method named at the summary', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  test('changes the payment and shows the summary again; "iya transfer aja" never places it as cash', async () => {
+    await chat.send(BUDI, 'gula 1 kg');
+    await chat.send(BUDI, '1');
+    expect((await chat.send(BUDI, '1')).join('\n')).toContain('Pembayaran: bayar di tempat');
+    expect((await chat.send(BUDI, 'iya transfer aja deh')).join('\n')).toContain('Pembayaran: transfer bank');
+    expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(0);
+    expect((await chat.send(BUDI, 'ya')).join('\n')).toContain('bayar: transfer bank');
+    expect((await chat.models.Order.findOne({ phone: BUDI }).lean())?.payment.method).toBe('transfer');
+  });
+});
