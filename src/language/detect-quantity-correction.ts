@@ -1,5 +1,9 @@
 import type { MessageAnalysis } from './analyze-message.js';
+import { DELIVERY_ADDRESS_WORDS } from './lexicon.js';
 import { readQuantityAt, type Quantity } from './parse-quantity.js';
+
+/** A bare number above this, with no unit, is a house number or a price, not a corrected amount. */
+const MAX_BARE_AMOUNT = 100;
 
 /** Words that change an amount already given: "jadi 3 aja", "eh salah, maksudnya 2 kg", "ralat 4". */
 export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh']);
@@ -10,11 +14,15 @@ export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya'
  */
 export function detectQuantityCorrection(a: MessageAnalysis): Quantity | undefined {
   if (!a.words.some((word, i) => word !== undefined && (CORRECTION_CUES.has(word) || CORRECTION_CUES.has(a.tokens[i].text)))) return undefined;
+  // "eh alamatnya salah, jl. melati no 17" corrects an address, not an amount.
+  if (a.words.some((word) => word !== undefined && DELIVERY_ADDRESS_WORDS.has(word))) return undefined;
   let found: Quantity | undefined;
   for (let i = 0; i < a.tokens.length; i++) {
-    if (a.tokens[i].kind !== 'num' || a.tokens[i].negative) continue;
+    if (a.tokens[i].kind === 'num' && a.tokens[i].negative) continue;
     const reading = readQuantityAt(a.tokens, a.words, i);
-    if (reading === undefined || reading.quantity.amountRp !== undefined || reading.quantity.value <= 0) continue;
+    // A unit word alone ("kilo") reads as one of it: that is not an amount given.
+    if (reading === undefined || reading.quantity.implicit || reading.quantity.amountRp !== undefined || reading.quantity.value <= 0) continue;
+    if (reading.quantity.unit === undefined && reading.quantity.value > MAX_BARE_AMOUNT) return undefined;
     if (found !== undefined) return undefined;
     found = reading.quantity;
     i = reading.end - 1;

@@ -68,13 +68,14 @@ describe('units and conversions', () => {
     ['jadi 3 aja', { value: 3 }],
     ['eh salah, maksudnya 2 kg', { value: 2, unit: 'kg' }],
     ['ralat 4 papan', { value: 4, unit: 'papan' }],
+    ['eh kebanyakan, setengah kilo aja', { value: 0.5, unit: 'kg' }],
   ])('an amount corrected without a product (%s) is reported, with no unknown product', (text, correction) => {
     const r = understand(text, catalog);
     expect(r.quantityCorrection).toEqual(correction);
     expect(r.clarifications).toEqual([]);
   });
 
-  test.each(['jadi 3 kg sama 2 liter', 'ganti 10 ribu', 'beras 3 kg', 'jalan 3'])('no correction read in %j', (text) => {
+  test.each(['jadi 3 kg sama 2 liter', 'ganti 10 ribu', 'beras 3 kg', 'jalan 3', 'eh alamatnya salah, jl. melati no 17', 'jadi 250 aja', 'salah kirim'])('no correction read in %j', (text) => {
     expect(understand(text, catalog).quantityCorrection).toBeUndefined();
   });
 
