@@ -119,6 +119,8 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     const notes: ReplyMessage[] = [];
     for (const item of understanding.items) {
       const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
+      // "kopinya aja" names a line already there without an amount: it stays as it is.
+      if (onlyThat && inCart && 'quantityImplied' in item && item.quantityImplied) continue;
       notes.push(...applyItem(context, onlyThat && inCart ? 'replace' : edit, item));
     }
     notes.push(...queueClarifications(context, understanding.clarifications, edit));

@@ -27,6 +27,8 @@ export const guards: Record<string, Guard> = {
   // A bare "no" is an answer, not a house number.
   looksLikeAddress: ({ input }) =>
     input.kind === 'message' && input.understanding.reply === undefined && input.understanding.normalized.split(' ').some((word) => DELIVERY_ADDRESS_WORDS.has(word)),
+  /** An address written while delivery is chosen ("eh alamatnya salah, jl. melati no 17") replaces the one given. */
+  givesDeliveryAddress: (context) => context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context),
   pinRequired: ({ facts }) => !showsSavingsFigures(facts),
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',

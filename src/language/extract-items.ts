@@ -362,7 +362,7 @@ export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog): R
     if (frame.unclearQuantity !== undefined && q === undefined) { clarifications.push({ kind: 'unclear_quantity', productId, text: frame.unclearQuantity }); continue; }
     if (q?.amountRp !== undefined) { items.push({ productId, amountRp: q.amountRp }); continue; }
     const codes = catalog.unitCodes.get(productId) ?? [];
-    if (q === undefined) { items.push({ productId, unit: codes[0], quantity: 1 }); continue; }
+    if (q === undefined) { items.push({ productId, unit: codes[0], quantity: 1, quantityImplied: true }); continue; }
     const r = resolveUnit(codes, q.unit, q.value);
     if (r.ok) { items.push({ productId, unit: r.unit, quantity: r.quantity }); continue; }
     const sibling = findSiblingSelling(frame, productId, r.unit, catalog);

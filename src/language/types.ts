@@ -16,7 +16,8 @@ export interface CatalogProduct {
 export type Intent = 'order' | 'price' | 'balance' | 'status' | 'cancel' | 'help' | 'greeting' | 'unknown';
 
 export type ItemRequest =
-  | { productId: string; unit: string; quantity: number }
+  /** `quantityImplied`: no amount was written ("kopinya aja"); one of the first unit is assumed. */
+  | { productId: string; unit: string; quantity: number; quantityImplied?: true }
   | { productId: string; amountRp: number };
 
 export type Clarification =

@@ -109,3 +109,32 @@ describe('a payment method named at the summary', () => {
     expect((await chat.models.Order.findOne({ phone: BUDI }).lean())?.payment.method).toBe('transfer');
   });
 });
+
+describe('what was already settled stays settled unless changed', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  test('"kopinya aja" keeps the renceng in the cart (it names the line, not a new amount)', async () => {
+    await chat.send(BUDI, 'kopi 1 renceng');
+    await chat.send(BUDI, 'kopinya aja');
+    expect((await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean())?.cart).toEqual([{ productId: 'KOPI-SACHET', unit: 'renceng', quantity: 1 }]);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('an address corrected at the payment question replaces the first one', async () => {
+    await chat.send(BUDI, 'gula 1 kg');
+    await chat.send(BUDI, 'diantar');
+    await chat.send(BUDI, 'jl. melati no 7');
+    expect((await chat.send(BUDI, 'eh alamatnya salah, jl. melati no 17')).join('\n')).toContain('Bayar pakai apa');
+    const summary = (await chat.send(BUDI, 'cod')).join('\n');
+    expect(summary).toContain('jl. melati no 17');
+    expect(summary).not.toMatch(/jl\. melati no 7\b/);
+  });
+});

@@ -6,8 +6,13 @@ import { understand } from '../../src/language/understand.js';
 
 const catalog = createCatalog(demoCatalog);
 
+/** The items as requested; whether an amount was implied is checked on its own below. */
 function items(text: string): ItemRequest[] {
-  return understand(text, catalog).items;
+  return understand(text, catalog).items.map((item) => {
+    if (!('quantityImplied' in item)) return item;
+    const { quantityImplied: _implied, ...rest } = item;
+    return rest;
+  });
 }
 
 const u = (productId: string, unit: string, quantity: number): ItemRequest => ({ productId, unit, quantity });
@@ -62,6 +67,11 @@ describe('units and conversions', () => {
     const r = understand(text, catalog);
     expect(r.items).toHaveLength(1);
     expect(r.items[0]).toMatchObject({ quantity, unit });
+  });
+
+  test('an amount not written is marked implied ("kopinya aja"), a written one is not', () => {
+    expect(understand('kopinya aja', catalog).items[0]).toMatchObject({ productId: 'KOPI-SACHET', quantity: 1, quantityImplied: true });
+    expect(understand('kopi 1 renceng', catalog).items[0]).not.toHaveProperty('quantityImplied');
   });
 
   test.each([
