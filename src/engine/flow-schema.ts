@@ -17,6 +17,8 @@ export const matchSchema = z.strictObject({
   language: z.literal(true).optional(),
   /** No product named, but an amount corrected ("jadi 3 aja"). */
   quantityCorrection: z.literal(true).optional(),
+  /** Consent or refusal to confirm an action, negation first. */
+  confirmation: z.enum(['yes', 'no']).optional(),
   /** The message asks something. */
   question: z.literal(true).optional(),
   /** The whole message was STOP or MULAI (reminders off or on). */

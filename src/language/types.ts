@@ -46,6 +46,8 @@ export interface Understanding {
   language?: 'id' | 'en';
   /** No product named, but an amount corrected ("jadi 3 aja", "maksudnya 2 kg"): for the one line in the cart. */
   quantityCorrection?: { value: number; unit?: string };
+  /** Consent or refusal, negation first ("iya batalin aja" yes, "jangan, gak jadi batal" no): for confirming an action. */
+  confirmation?: 'yes' | 'no';
   /** The message asks something (a question mark, a question word, "bisa … gak"). */
   question?: true;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */

@@ -4,6 +4,7 @@ import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
+import { detectConfirmation } from './detect-confirmation.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
@@ -76,6 +77,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const language = detectLanguage(words);
   if (language !== undefined) result.language = language;
   if (detectQuestion(a.words, hasQuestionMark)) result.question = true;
+  const confirmation = detectConfirmation(a.words);
+  if (confirmation !== undefined) result.confirmation = confirmation;
   const correction = result.items.length === 0 ? detectQuantityCorrection(a) : undefined;
   if (correction !== undefined) {
     result.quantityCorrection = { value: correction.value, ...(correction.unit !== undefined ? { unit: correction.unit } : {}) };

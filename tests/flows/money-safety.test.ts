@@ -138,3 +138,32 @@ describe('what was already settled stays settled unless changed', () => {
     expect(summary).not.toMatch(/jl\. melati no 7\b/);
   });
 });
+
+describe('confirming a cancellation', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  const statusOf = async (number: number) => (await chat.models.Order.findOne({ coopId: chat.coopId, number }).lean())?.status;
+
+  test.each(['iya batalin aja', 'ok batalin', 'yes cancel it', 'batalin aja'])('"%s" cancels', async (answer) => {
+    const number = await chat.placePickupOrder(BUDI, 'gula 1 kg');
+    expect((await chat.send(BUDI, 'kak pesanan tadi batalin ya')).join('\n')).toContain(`Batalkan pesanan *#${number}*`);
+    expect((await chat.send(BUDI, answer)).join('\n')).toContain('sudah dibatalkan');
+    expect(await statusOf(number)).toBe('cancelled');
+  });
+
+  test.each(['jangan, gak jadi batal', 'gak usah', 'jangan dibatalin'])('"%s" keeps the order, and a later "iya makasih" cancels nothing', async (answer) => {
+    const number = await chat.placePickupOrder(BUDI, 'gula 1 kg');
+    await chat.send(BUDI, `batal #${number}`);
+    expect((await chat.send(BUDI, answer)).join('\n')).toContain('tidak dibatalkan');
+    await chat.send(BUDI, 'iya makasih');
+    expect(await statusOf(number)).toBe('new');
+  });
+});
