@@ -10,9 +10,14 @@ import { openTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createFakeSocketFactory, type FakeCall } from './fake-socket.js';
 import { RESIDENT_JID, RESIDENT_LID, RESIDENT_PHONE, waMessage } from './wa-messages.js';
 
-/** Lets real I/O (the database) and promise chains run; fake timers leave setImmediate alone. */
-async function until(check: () => boolean | Promise<boolean>, rounds = 2000): Promise<void> {
-  for (let i = 0; i < rounds; i += 1) {
+/**
+ * Lets real I/O (the database) and promise chains run; fake timers leave setImmediate alone.
+ * Bounded by real elapsed time (hrtime is never faked), not by rounds: a loaded CI machine
+ * needs more rounds for one database write.
+ */
+async function until(check: () => boolean | Promise<boolean>, limitMs = 10_000): Promise<void> {
+  const deadline = process.hrtime.bigint() + BigInt(limitMs) * 1_000_000n;
+  while (process.hrtime.bigint() < deadline) {
     if (await check()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
