@@ -14,6 +14,7 @@ import { answerRefusal } from './answer-refusal.js';
 import { parseInput } from '../http/parse-input.js';
 import { principalOf, requireCoopAccess, requireOneCoop, requirePermission, scopeCoop } from './admin-principal.js';
 import { describePrincipal } from './tokens-router.js';
+import { nextCursor } from './next-cursor.js';
 
 const pin = z.string().regex(/^\d{4,6}$/, 'must be 4 to 6 digits');
 const phone = z.string().max(40).transform((value, context) => {
@@ -70,7 +71,7 @@ export function createMembersRouter(models: Models, clock: () => Date): Router {
       filter.$or = [{ name: pattern }, { memberNumber: pattern }, ...(digits.length >= 4 ? [{ phone: new RegExp(digits) }] : [])];
     }
     const members = await models.Member.find(filter).sort({ _id: -1 }).limit(query.limit).lean<MemberDoc[]>();
-    res.json({ members: members.map(presentMember), next: members.length === query.limit ? String(members[members.length - 1]._id) : null });
+    res.json({ members: members.map(presentMember), next: nextCursor(members, query.limit) });
   });
 
   router.post('/members', async (req, res) => {

@@ -12,6 +12,7 @@ import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
 import { principalOf, requireCoopAccess, requirePermission, scopeCoop } from './admin-principal.js';
 import { describePrincipal } from './tokens-router.js';
+import { nextCursor } from './next-cursor.js';
 
 /** Staff may refuse an order until it is done. */
 const REFUSABLE: OrderStatus[] = ['new', 'confirmed', 'ready', 'delivering'];
@@ -68,7 +69,7 @@ export function createOrdersRouter(models: Models, onNoticesStored: () => void, 
     if (Object.keys(placedAt).length > 0) filter.placedAt = placedAt;
     if (query.before) filter._id = { $lt: new Types.ObjectId(query.before) };
     const orders = await models.Order.find(filter).sort({ _id: -1 }).limit(query.limit).lean<OrderDoc[]>();
-    res.json({ orders: orders.map(presentOrder), next: orders.length === query.limit ? String(orders[orders.length - 1]._id) : null });
+    res.json({ orders: orders.map(presentOrder), next: nextCursor(orders, query.limit) });
   });
 
   router.get('/orders/:id', async (req, res) => {

@@ -8,6 +8,7 @@ import type { OutboxStore } from '../db/outbox-store.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/parse-input.js';
 import { principalOf, requirePermission, scopeCoop } from './admin-principal.js';
+import { nextCursor } from './next-cursor.js';
 
 const listQuery = z.strictObject({
   coop: z.string().max(100).optional(),
@@ -37,7 +38,7 @@ export function createOutboxRouter(models: Models, outbox: OutboxStore): Router 
       ...(query.status ? { status: query.status as OutboxItemDoc['status'] } : {}),
       ...(query.before ? { before: new Types.ObjectId(query.before) } : {}),
     });
-    res.json({ items: items.map(presentItem), next: items.length === query.limit ? String(items[items.length - 1]._id) : null });
+    res.json({ items: items.map(presentItem), next: nextCursor(items, query.limit) });
   });
   return router;
 }

@@ -2,7 +2,7 @@ import type { CoopDoc } from '../db/models/coop.js';
 import type { OrderDoc } from '../db/models/order.js';
 import { zoneOffsetMinutes, zonedDayStart } from '../domain/time/zoned-day-start.js';
 import { draftNoticeItem, staffRecipients } from '../outbox/notice-item.js';
-import { queueAndWake, type Job, type JobContext } from './job.js';
+import { forEachCoopWithStaff, queueAndWake, type Job, type JobContext } from './job.js';
 
 const DAY_MS = 86_400_000;
 const TOP_ITEMS = 3;
@@ -13,12 +13,7 @@ export function createDailyRecapJob(): Job {
   return {
     name: 'daily-recap',
     schedule: '0 7 * * *',
-    async run(context) {
-      let queued = 0;
-      const coops = await context.models.Coop.find({ 'staff.0': { $exists: true } }).lean<CoopDoc[]>();
-      for (const coop of coops) queued += await recapCoop(context, coop);
-      return queued;
-    },
+    run: (context) => forEachCoopWithStaff(context, recapCoop),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ProviderName } from '../channels/types.js';
+import type { CoopDoc } from '../db/models/coop.js';
 import type { Models } from '../db/models/index.js';
 import type { OutboxItemDoc } from '../db/models/outbox-item.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,13 @@ export interface Job {
   schedule: string;
   /** Runs once; resolves how many messages it queued (or items it handled). Safe to run again for the same period. */
   run(context: JobContext): Promise<number>;
+}
+
+/** Runs `perCoop` for every cooperative that has staff contacts (the audience of staff reports); sums what each queued. */
+export async function forEachCoopWithStaff(context: JobContext, perCoop: (context: JobContext, coop: CoopDoc) => Promise<number>): Promise<number> {
+  let queued = 0;
+  for (const coop of await context.models.Coop.find({ 'staff.0': { $exists: true } }).lean<CoopDoc[]>()) queued += await perCoop(context, coop);
+  return queued;
 }
 
 /** A job run's outcome for one scope and period: the messages it queues, all or none. */

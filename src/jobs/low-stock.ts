@@ -5,7 +5,7 @@ import type { ReplyMessage } from '../engine/reply-message.js';
 import { stockUsed } from '../domain/orders/stock-used.js';
 import { zoneOffsetMinutes } from '../domain/time/zoned-day-start.js';
 import { draftNoticeItem, staffRecipients } from '../outbox/notice-item.js';
-import { queueAndWake, type Job, type JobContext } from './job.js';
+import { forEachCoopWithStaff, queueAndWake, type Job, type JobContext } from './job.js';
 
 const DEMAND_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -18,12 +18,7 @@ export function createLowStockJob(): Job {
   return {
     name: 'low-stock',
     schedule: '0 16 * * *',
-    async run(context) {
-      let queued = 0;
-      const coops = await context.models.Coop.find({ 'staff.0': { $exists: true } }).lean<CoopDoc[]>();
-      for (const coop of coops) queued += await alertCoop(context, coop);
-      return queued;
-    },
+    run: (context) => forEachCoopWithStaff(context, alertCoop),
   };
 }
 
