@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BUDI, openChatHarness, type ChatHarness } from './chat-harness.js';
 
-describe('a question at the address prompt', () => {
+describe('a question or a payment word at the address prompt', () => {
   let chat: ChatHarness;
 
   beforeAll(async () => {
@@ -12,7 +12,7 @@ describe('a question at the address prompt', () => {
     await chat.close();
   });
 
-  test.each(['bisa dianter sekarang gak?', 'rekeningnya apa kak', 'bayar pas barang dateng bisa ga', 'ongkirnya brp'])('"%s" is not stored as the address', async (question) => {
+  test.each(['bisa dianter sekarang gak?', 'rekeningnya apa kak', 'bayar pas barang dateng bisa ga', 'ongkirnya brp', 'tf aja', 'cod ya kak'])('"%s" is not stored as the address', async (question) => {
     await chat.send(BUDI, 'batal');
     await chat.send(BUDI, 'pesan gula 1 kg');
     await chat.send(BUDI, '2'); // delivery
