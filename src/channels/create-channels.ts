@@ -74,7 +74,6 @@ export function createChannels(deps: ChannelsDeps): Channels {
   };
 
   const clock = () => new Date();
-  const claimInline = (ids: string[]) => outbox.claimInline(ids, clock());
 
   const coopsByNumber = createCoopNumberCache(models);
   if (config.twilio && config.publicBaseUrl) {
@@ -85,7 +84,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
         publicBaseUrl: config.publicBaseUrl,
         resolveCoop: (channel, to) => coopsByNumber.get(channel, to),
         handle: deps.handle,
-        claimInline,
+        markSentInline: (ids) => outbox.markSentInline(ids, clock()),
         releaseInline: async (ids) => {
           await outbox.releaseInline(ids, clock());
           wake('twilio');

@@ -101,11 +101,11 @@ export interface DeliveryStatusUpdate {
 export type DeliveryStatusSink = (update: DeliveryStatusUpdate) => Promise<void>;
 
 /**
- * Marks stored replies as answered inline (TwiML, the simulator) so the outbox worker will
- * not send them again. Returns the ids it took: an id missing from the answer was already
- * claimed by the worker and must not be answered inline too.
+ * Records stored replies as sent inline (TwiML) once the answer holding them was written out,
+ * so the outbox worker, which holds such replies back meanwhile, never sends them. Returns
+ * how many it marked: fewer than asked means the worker took some after all and sends them too.
  */
-export type InlineReplyClaim = (outboxIds: string[]) => Promise<string[]>;
+export type InlineReplySent = (outboxIds: string[]) => Promise<number>;
 
-/** Gives inline-claimed replies back to the outbox worker: the inline answer never reached the provider. */
+/** Hands held replies to the outbox worker at once: no inline answer carried them. */
 export type InlineReplyRelease = (outboxIds: string[]) => Promise<void>;

@@ -43,9 +43,9 @@ export interface OutboxStore {
   sendingOwners(provider: ProviderName): Promise<string[]>;
   /** Puts back the claims a dead instance held, to be sent at once. Returns how many. */
   releaseOwner(provider: ProviderName, owner: string, now: Date): Promise<number>;
-  /** Marks pending items as answered inline; returns the ids it took (see InlineReplyClaim). */
-  claimInline(ids: string[], now: Date): Promise<string[]>;
-  /** Undoes claimInline for items whose inline answer never reached the provider: due for the worker now. */
+  /** Records held items as answered inline; returns how many were still pending (see InlineReplySent). */
+  markSentInline(ids: string[], now: Date): Promise<number>;
+  /** Makes held items due for the worker now: their inline answer never reached the provider. */
   releaseInline(ids: string[], now: Date): Promise<void>;
   /** Records a provider's delivery report on its item; returns the item as it is now, if the report moved it. */
   recordStatus(update: DeliveryStatusUpdate): Promise<OutboxItemDoc | null>;
@@ -58,19 +58,17 @@ export interface OutboxStore {
 export function createOutboxStore(models: Models): OutboxStore {
   const collection = models.OutboxItem.collection;
   const held = (item: OutboxItemDoc, owner: string) => ({ _id: item._id, status: 'sending', 'lease.owner': owner });
-  // Inline answers of the webhooks in flight are claimed together: one update for many requests.
-  const inlineClaims = createBatcher<{ ids: string[]; now: Date }, string[]>(async (requests) => {
+  // Inline answers of the webhooks in flight are recorded together: one update for many requests.
+  const inlineSends = createBatcher<{ ids: string[]; now: Date }, number>(async (requests) => {
     const all = requests.flatMap(({ ids }) => ids);
-    if (all.length === 0) return requests.map(() => ({ ok: true, value: [] }));
+    if (all.length === 0) return requests.map(() => ({ ok: true, value: 0 }));
     const objectIds = all.map((id) => new Types.ObjectId(id));
     const now = requests[requests.length - 1].now;
     const { modifiedCount } = await collection.updateMany({ _id: { $in: objectIds }, status: 'pending' }, { $set: { status: 'sent', sentBy: 'inline', sentAt: now, updatedAt: now } });
-    // Usually every one was still pending; only otherwise ask which the worker took first.
-    const taken =
-      modifiedCount === all.length
-        ? new Set(all)
-        : new Set((await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)));
-    return requests.map(({ ids }) => ({ ok: true, value: ids.filter((id) => taken.has(id)) }));
+    // Usually every one was still pending; only otherwise count, per request, what is inline now.
+    if (modifiedCount === all.length) return requests.map(({ ids }) => ({ ok: true, value: ids.length }));
+    const inline = new Set((await collection.find({ _id: { $in: objectIds }, sentBy: 'inline' }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)));
+    return requests.map(({ ids }) => ({ ok: true, value: ids.filter((id) => inline.has(id)).length }));
   });
   return {
     async claimNext(provider, owner, now, leaseMs) {
@@ -113,13 +111,10 @@ export function createOutboxStore(models: Models): OutboxStore {
       const result = await collection.updateMany({ provider, status: 'sending', 'lease.owner': owner }, { $set: { status: 'pending', nextAttemptAt: now, updatedAt: now }, $unset: { lease: '' } });
       return result.modifiedCount;
     },
-    claimInline: (ids, now) => inlineClaims.run({ ids, now }),
+    markSentInline: (ids, now) => inlineSends.run({ ids, now }),
     async releaseInline(ids, now) {
       if (ids.length === 0) return;
-      await collection.updateMany(
-        { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, status: 'sent', sentBy: 'inline' },
-        { $set: { status: 'pending', nextAttemptAt: now, updatedAt: now }, $unset: { sentBy: '', sentAt: '' } },
-      );
+      await collection.updateMany({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, status: 'pending' }, { $set: { nextAttemptAt: now, updatedAt: now } });
     },
     async recordStatus(update) {
       const from = REPORT_MAY_MOVE[update.status];

@@ -7,6 +7,7 @@ import { demoCoop } from '../../src/demo/coop.js';
 import { GSM7_SEGMENT, measureGsm7 } from '../../src/engine/render/gsm7.js';
 import { start, type RunningService } from '../../src/main.js';
 import { serviceEnv } from '../helpers/service-env.js';
+import { waitFor } from '../helpers/database.js';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-tests-0001';
 const PUBLIC_BASE_URL = 'https://kdmp.example.id';
@@ -101,8 +102,10 @@ describe('balance by SMS through Twilio (signed webhook, TwiML answer)', () => {
     expect(nonGsm).toEqual([]);
     expect(measureGsm7(text)).toBeLessThanOrEqual(GSM7_SEGMENT);
 
-    const before = await outboxFor(SITI);
     // Newest first: the balance, then the PIN prompt; both answered inline (TwiML), none left for the worker.
+    // The webhook records them as sent once its answer is written out, just after the response.
+    await waitFor(async () => (await outboxFor(SITI)).every((item) => item.status === 'sent'));
+    const before = await outboxFor(SITI);
     expect(before.map((item) => item.text)).toEqual([text, prompt[0]]);
     for (const item of before) {
       expect(item).toMatchObject({ status: 'sent', sentBy: 'inline', provider: 'twilio', channel: 'sms', to: SITI });

@@ -1,8 +1,8 @@
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
-import twilio from 'twilio';
 import { maskPhone, type Logger } from '../../logger.js';
-import type { ChannelName, DeliveryStatusSink, HandledReply, InboundMessage, InlineReplyClaim, InlineReplyRelease, MessageHandler } from '../types.js';
+import type { ChannelName, DeliveryStatusSink, InboundMessage, InlineReplyRelease, InlineReplySent, MessageHandler } from '../types.js';
 import { settleWithin } from './settle-within.js';
+import { messagingTwiml } from './twiml.js';
 import { twilioInboundSchema } from './twilio-inbound-payload.js';
 import { TWILIO_MESSAGE_PATH, TWILIO_STATUS_PATH } from './twilio-paths.js';
 import { createTwilioSignatureCheck } from './twilio-signature-check.js';
@@ -20,7 +20,7 @@ export interface TwilioWebhookDependencies {
   /** The cooperative that owns a Twilio number on a channel; undefined when none does. */
   resolveCoop(channel: ChannelName, toNumber: string): Promise<string | undefined>;
   handle: MessageHandler;
-  claimInline: InlineReplyClaim;
+  markSentInline: InlineReplySent;
   releaseInline: InlineReplyRelease;
   recordStatus: DeliveryStatusSink;
   logger: Logger;
@@ -104,33 +104,31 @@ export function createTwilioWebhookRouter(deps: TwilioWebhookDependencies): Rout
       return;
     }
 
-    // Twilio gave up on this request (timeout, reset): the worker sends the replies by REST.
-    if (hungUp()) {
-      log.warn({ coopId }, 'twilio request closed before the replies were ready; the outbox sends them');
-      return;
-    }
-    let claimed: HandledReply[];
-    try {
-      const claimedIds = new Set(await deps.claimInline(handled.replies.map((reply) => reply.outboxId)));
-      // Only what this request claimed: the rest the outbox worker already took.
-      claimed = handled.replies.filter((reply) => claimedIds.has(reply.outboxId));
-    } catch (error) {
-      log.error({ err: error, coopId }, 'claiming twilio replies for TwiML failed; the outbox sends them');
-      claimed = [];
-    }
-    if (claimed.length > 0) {
-      const ids = claimed.map((reply) => reply.outboxId);
-      // Sent only if the answer was written out whole; otherwise the worker sends them after all.
-      const giveBack = () => {
-        if (res.writableFinished) return;
+    // The outbox holds these replies back from its worker for longer than the inline window,
+    // so the TwiML answer goes out first and is recorded after: no database write in the way.
+    // A crash between the two sends a reply twice (the worker, once the hold ends) rather than never.
+    const ids = handled.replies.map((reply) => reply.outboxId);
+    const settle = () => {
+      if (res.writableFinished) recordSentInline(ids, coopId, log);
+      else {
+        // Twilio gave up on this request (timeout, reset): the worker sends the replies by REST now.
         log.warn({ coopId, replies: ids.length }, 'TwiML answer not delivered; the outbox sends the replies');
-        deps.releaseInline(ids).catch((error: unknown) => log.error({ err: error }, 'could not give inline replies back to the outbox'));
-      };
-      if (hungUp()) return giveBack();
-      res.once('close', giveBack);
-    }
-    sendTwiml(res, claimed.map((reply) => reply.text));
+        deps.releaseInline(ids).catch((error: unknown) => log.error({ err: error }, 'could not hand undelivered inline replies to the outbox'));
+      }
+    };
+    if (hungUp()) return settle();
+    res.once('close', settle);
+    sendTwiml(res, handled.replies.map((reply) => reply.text));
   });
+
+  function recordSentInline(ids: string[], coopId: string, log: Logger): void {
+    deps.markSentInline(ids).then(
+      (marked) => {
+        if (marked < ids.length) log.warn({ coopId, replies: ids.length, marked }, 'the outbox worker took replies already answered inline; they go twice');
+      },
+      (error: unknown) => log.error({ err: error, coopId }, 'recording inline replies as sent failed; the outbox sends them again when their hold ends'),
+    );
+  }
 
   router.post(TWILIO_STATUS_PATH, parseForm, checkSignature, async (req, res) => {
     const parsed = twilioStatusSchema.safeParse(req.body ?? {});
@@ -168,9 +166,7 @@ export function createTwilioWebhookRouter(deps: TwilioWebhookDependencies): Rout
 
 /** Answers with TwiML holding one <Message> per text (none: an empty <Response/>). */
 function sendTwiml(res: Response, texts: string[]): void {
-  const twiml = new twilio.twiml.MessagingResponse();
-  for (const text of texts) twiml.message(text);
-  res.status(200).type('text/xml').send(twiml.toString());
+  res.status(200).type('text/xml').send(messagingTwiml(texts));
 }
 
 /** A body Twilio could not have sent (too large, malformed): a bare status, no JSON, no stack. */

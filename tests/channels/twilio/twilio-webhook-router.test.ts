@@ -7,6 +7,7 @@ import twilio from 'twilio';
 import { createLogger } from '../../../src/logger.js';
 import { createTwilioWebhookRouter } from '../../../src/channels/twilio/twilio-webhook-router.js';
 import type { ChannelName, DeliveryStatusUpdate, HandledMessage, InboundMessage } from '../../../src/channels/types.js';
+import { waitFor } from '../../helpers/database.js';
 
 const AUTH_TOKEN = '12345678901234567890123456789012';
 /** What Twilio is configured with; deliberately not the address the test server listens on. */
@@ -53,14 +54,14 @@ function createRecorder() {
   const calls = {
     resolveCoop: [] as Array<[ChannelName, string]>,
     handle: [] as InboundMessage[],
-    claimInline: [] as string[][],
+    markSentInline: [] as string[][],
     releaseInline: [] as string[][],
     recordStatus: [] as DeliveryStatusUpdate[],
   };
   const behaviour = {
     coops: new Map<string, string>([[COOP_NUMBER, COOP_ID]]),
     handle: async (_message: InboundMessage): Promise<HandledMessage> => ({ processed: true, replies: [] }),
-    claim: async (ids: string[]): Promise<string[]> => ids,
+    markSent: async (ids: string[]): Promise<number> => ids.length,
   };
   return {
     calls,
@@ -73,9 +74,9 @@ function createRecorder() {
       calls.handle.push(message);
       return behaviour.handle(message);
     },
-    claimInline: async (ids: string[]) => {
-      calls.claimInline.push(ids);
-      return behaviour.claim(ids);
+    markSentInline: async (ids: string[]) => {
+      calls.markSentInline.push(ids);
+      return behaviour.markSent(ids);
     },
     releaseInline: async (ids: string[]) => {
       calls.releaseInline.push(ids);
@@ -115,7 +116,7 @@ describe('Twilio webhook router over HTTP', () => {
         publicBaseUrl: `${PUBLIC_BASE}/`,
         resolveCoop: recorder.resolveCoop,
         handle: recorder.handle,
-        claimInline: recorder.claimInline,
+        markSentInline: recorder.markSentInline,
         releaseInline: recorder.releaseInline,
         recordStatus: recorder.recordStatus,
         logger: createLogger({ level: 'info', pretty: false }, sink),
@@ -189,7 +190,7 @@ describe('Twilio webhook router over HTTP', () => {
   }
 
   describe('POST /webhooks/twilio', () => {
-    test('a signed SMS is handed to the dispatcher and its claimed replies come back as TwiML', async () => {
+    test('a signed SMS is handed to the dispatcher, its replies come back as TwiML and are then recorded as sent inline', async () => {
       recorder.behaviour.handle = async () => ({
         processed: true,
         replies: [
@@ -217,24 +218,29 @@ describe('Twilio webhook router over HTTP', () => {
           receivedAt: NOW,
         },
       ]);
-      expect(recorder.calls.claimInline).toEqual([['a1', 'a2']]);
+      await waitFor(async () => recorder.calls.markSentInline.length > 0);
+      expect(recorder.calls.markSentInline).toEqual([['a1', 'a2']]);
+      expect(recorder.calls.releaseInline).toEqual([]);
     });
 
-    test('only the replies this request claimed are answered inline; the worker keeps the rest', async () => {
-      recorder.behaviour.handle = async () => ({
-        processed: true,
-        replies: [
-          { outboxId: 'b1', text: 'satu' },
-          { outboxId: 'b2', text: 'dua' },
-          { outboxId: 'b3', text: 'tiga' },
-        ],
-      });
-      recorder.behaviour.claim = async () => ['b3', 'b1'];
+    test('replies the outbox worker took after all are logged as going twice', async () => {
+      recorder.behaviour.handle = async () => ({ processed: true, replies: [{ outboxId: 'b1', text: 'satu' }, { outboxId: 'b2', text: 'dua' }] });
+      recorder.behaviour.markSent = async () => 1;
 
       const response = await post('/webhooks/twilio', inboundForm());
 
-      expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>satu</Message><Message>tiga</Message></Response>');
-      expect(recorder.calls.claimInline).toEqual([['b1', 'b2', 'b3']]);
+      expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>satu</Message><Message>dua</Message></Response>');
+      await waitFor(async () => logsAt(40).length > 0);
+      expect(logsAt(40)).toEqual([expect.objectContaining({ msg: 'the outbox worker took replies already answered inline; they go twice', replies: 2, marked: 1 })]);
+    });
+
+    test('characters XML cannot carry are dropped from the TwiML instead of failing the answer', async () => {
+      recorder.behaviour.handle = async () => ({ processed: true, replies: [{ outboxId: 'b3', text: 'Alamat: Jl\u0001 Kenanga\r\nNo 7 \u{1F600}' }] });
+
+      const response = await post('/webhooks/twilio', inboundForm());
+
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Alamat: Jl Kenanga&#xD;\nNo 7 \u{1F600}</Message></Response>');
     });
 
     test('a reply with <, & and > is escaped in the TwiML', async () => {
@@ -323,7 +329,7 @@ describe('Twilio webhook router over HTTP', () => {
       expect(recorder.calls.handle).toEqual([]);
     });
 
-    test('a redelivery (processed: false) gets empty TwiML and nothing is claimed', async () => {
+    test('a redelivery (processed: false) gets empty TwiML and nothing is recorded', async () => {
       recorder.behaviour.handle = async () => ({ processed: false, replies: [{ outboxId: 'e1', text: 'sudah dibalas' }] });
 
       const response = await post('/webhooks/twilio', inboundForm());
@@ -331,7 +337,7 @@ describe('Twilio webhook router over HTTP', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toBe(EMPTY_TWIML);
       expect(recorder.calls.handle).toHaveLength(1);
-      expect(recorder.calls.claimInline).toEqual([]);
+      expect(recorder.calls.markSentInline).toEqual([]);
     });
 
     test('a dispatcher slower than the 5 s window gets empty TwiML at once; the outbox keeps the replies', async () => {
@@ -358,10 +364,10 @@ describe('Twilio webhook router over HTTP', () => {
       finish.resolve({ processed: true, replies: [{ outboxId: 'f1', text: 'terlambat' }] });
       await finish.promise;
       await new Promise((resolve) => setImmediate(resolve));
-      expect(recorder.calls.claimInline).toEqual([]);
+      expect(recorder.calls.markSentInline).toEqual([]);
     });
 
-    test('replies ready after Twilio hung up are not claimed inline: the outbox sends them by REST', async () => {
+    test('replies ready after Twilio hung up are handed to the outbox at once, to go by REST', async () => {
       const ready = defer<void>();
       recorder.behaviour.handle = async () => {
         await ready.promise;
@@ -376,25 +382,10 @@ describe('Twilio webhook router over HTTP', () => {
       await postThenHangUp(inboundForm(), handling.promise);
       await new Promise((resolve) => setTimeout(resolve, 20));
       ready.resolve();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(async () => recorder.calls.releaseInline.length > 0);
       expect(recorder.calls.handle).toHaveLength(1);
-      expect(recorder.calls.claimInline).toEqual([]);
-    });
-
-    test('replies claimed inline whose answer was not written out are given back to the outbox', async () => {
-      const claimed = defer<void>();
-      const goOn = defer<void>();
-      recorder.behaviour.handle = async () => ({ processed: true, replies: [{ outboxId: 'd1', text: 'halo' }] });
-      recorder.behaviour.claim = async (ids) => {
-        claimed.resolve();
-        await goOn.promise;
-        return ids;
-      };
-      await postThenHangUp(inboundForm(), claimed.promise);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      goOn.resolve();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(recorder.calls.releaseInline).toEqual([['d1']]);
+      expect(recorder.calls.releaseInline).toEqual([['c1']]);
+      expect(recorder.calls.markSentInline).toEqual([]);
     });
 
     test('a small inline window is honoured too', async () => {
@@ -411,7 +402,7 @@ describe('Twilio webhook router over HTTP', () => {
       await jest.advanceTimersByTimeAsync(50);
 
       expect(await (await responsePromise).text()).toBe(EMPTY_TWIML);
-      expect(recorder.calls.claimInline).toEqual([]);
+      expect(recorder.calls.markSentInline).toEqual([]);
     });
 
     test('a dispatcher failure is answered with empty TwiML and 200, and logged', async () => {
@@ -428,17 +419,18 @@ describe('Twilio webhook router over HTTP', () => {
       expect(JSON.stringify(errors[0].err)).toContain('database unavailable');
     });
 
-    test('a failing claim leaves the replies to the outbox and still answers 200', async () => {
+    test('a failing record of the inline answer is logged; the replies were answered all the same', async () => {
       recorder.behaviour.handle = async () => ({ processed: true, replies: [{ outboxId: 'g1', text: 'halo' }] });
-      recorder.behaviour.claim = async () => {
+      recorder.behaviour.markSent = async () => {
         throw new Error('write conflict');
       };
 
       const response = await post('/webhooks/twilio', inboundForm());
 
       expect(response.status).toBe(200);
-      expect(await response.text()).toBe(EMPTY_TWIML);
-      expect(logsAt(50)).toHaveLength(1);
+      expect(await response.text()).toContain('<Message>halo</Message>');
+      await waitFor(async () => logsAt(50).length > 0);
+      expect(logsAt(50).map((entry) => entry.msg)).toEqual(['recording inline replies as sent failed; the outbox sends them again when their hold ends']);
     });
 
     test('logs at info and above hold no full phone number and no message text', async () => {
