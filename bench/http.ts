@@ -9,15 +9,19 @@
  *
  * The client is node:http with a keep-alive agent: global fetch (undici) measured about a
  * third of its rate against the bare express app on this machine, so it is only an option.
+ * It runs in a child process of its own (bench/http-client.ts) unless `--client-process same`.
  *
- *   npm run bench:http [-- --residents 1000 --in-flight 50,200 --warm-up 200 --client http|fetch]
+ *   npm run bench:http [-- --residents 1000 --in-flight 50,200 --warm-up 200 --client http|fetch
+ *                          --client-process own|same --paths "bare express,in-process,webhook"]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import express from 'express';
@@ -25,6 +29,7 @@ import twilio from 'twilio';
 import { TWILIO_MESSAGE_PATH } from '../src/channels/twilio/twilio-paths.js';
 import { demoCoop } from '../src/demo/coop.js';
 import { start } from '../src/main.js';
+import { playConversations, runHttpRound, type Client, type PreparedMessage, type RoundRequest, type RoundTiming } from './http-client.js';
 
 const GOAL_PER_SECOND = 1_000;
 const GOAL_P99_MS = 100;
@@ -37,16 +42,6 @@ const CONVERSATION = ['pesan', 'beras 2 kg sm gula 1kg', '1', '1', 'ya'];
 const ITEM_MESSAGES = ['beras 2 kg sm gula 1kg', 'minyak 2 liter, telor sepapan', 'mie 5 bungkus + kecap 1 botol', 'gula 1kg dan tepung 2kg'];
 
 type Path = 'webhook' | 'in-process' | 'bare express';
-type Client = 'http' | 'fetch';
-
-/** One message of a round, signed before the round is timed. */
-interface PreparedMessage {
-  phone: string;
-  sid: string;
-  text: string;
-  body: string;
-  signature: string;
-}
 
 interface RoundResult {
   path: Path;
@@ -66,6 +61,8 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '50,200' },
     'warm-up': { type: 'string', default: '200' },
     client: { type: 'string', default: 'http' },
+    paths: { type: 'string', default: 'bare express,in-process,webhook' },
+    'client-process': { type: 'string', default: 'own' },
   },
 });
 const residents = Number(values.residents);
@@ -73,6 +70,11 @@ const inFlightLevels = values['in-flight']!.split(',').map(Number);
 const warmUpResidents = Number(values['warm-up']);
 const client = values.client as Client;
 if (client !== 'http' && client !== 'fetch') throw new Error(`--client must be http or fetch, not ${client}`);
+const clientProcess = values['client-process'];
+if (clientProcess !== 'own' && clientProcess !== 'same') throw new Error(`--client-process must be own or same, not ${clientProcess}`);
+const ALL_PATHS: readonly Path[] = ['bare express', 'in-process', 'webhook'];
+const paths = values.paths!.split(',').map((name) => name.trim()) as Path[];
+for (const path of paths) if (!ALL_PATHS.includes(path)) throw new Error(`--paths takes ${ALL_PATHS.join(', ')}; not ${path}`);
 
 const accountSid = `AC${randomBytes(16).toString('hex')}`;
 const authToken = randomBytes(16).toString('hex');
@@ -102,6 +104,7 @@ await models.Coop.updateOne({ _id: coopId }, { $set: { staff: [] } });
 service.chat.refreshCatalog(coopId);
 
 const bare = await startBareExpress();
+const clientChild = clientProcess === 'own' ? forkClient() : undefined;
 const loadAtStart = loadavg()[0];
 
 let roundCounter = 0;
@@ -111,19 +114,15 @@ let signed = 0;
 const results: RoundResult[] = [];
 try {
   for (const inFlight of inFlightLevels) {
-    for (const path of ['bare express', 'in-process', 'webhook'] as const) {
-      const sender = createSender(path, inFlight);
-      try {
-        // A warm-up round, not reported: JIT, caches, sockets (one per conversation in flight) and pools settle first.
-        await runRound(path, inFlight, Math.max(warmUpResidents, inFlight), sender.send);
-        results.push(await runRound(path, inFlight, residents, sender.send));
-      } finally {
-        sender.close();
-      }
+    for (const path of paths) {
+      // A warm-up round, not reported: JIT, caches, sockets (one per conversation in flight) and pools settle first.
+      await runRound(path, inFlight, Math.max(warmUpResidents, inFlight));
+      results.push(await runRound(path, inFlight, residents));
     }
   }
   await report();
 } finally {
+  clientChild?.kill();
   await new Promise<void>((resolve) => bare.server.close(() => resolve()));
   await service.stop();
   await rm(dataDir, { recursive: true, force: true });
@@ -136,7 +135,7 @@ async function report(): Promise<void> {
 
   console.log(
     `\nbench:http — ${CONVERSATION.length} messages per order by SMS, ${residents} residents per round, each path and level after its own warm-up round of ${warmUpResidents}+ residents; ` +
-      `the HTTP client runs in this process (${client === 'http' ? 'node:http request, keep-alive agent, one socket per conversation in flight' : 'fetch (undici), keep-alive'}); ` +
+      `the HTTP client runs in ${clientProcess === 'own' ? 'a child process of its own' : 'this process'} (${client === 'http' ? 'node:http request, keep-alive agent, one socket per conversation in flight' : 'fetch (undici), keep-alive'}); ` +
       `every webhook request is signed before its round is timed (${(signingMs * 1000 / signed).toFixed(0)} µs each, not in the figures); ` +
       `in-process = chat.handle on the same service; bare express = an express app answering a one-message TwiML, no work\n`,
   );
@@ -146,7 +145,7 @@ async function report(): Promise<void> {
     console.log(`| ${r.path} | ${r.inFlight} | ${r.residents} | ${r.messages} | ${r.seconds.toFixed(2)} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.orders ?? '—'} |`);
   }
   console.log('');
-  for (const inFlight of inFlightLevels) {
+  for (const inFlight of paths.length === ALL_PATHS.length ? inFlightLevels : []) {
     const find = (path: Path) => results.find((r) => r.path === path && r.inFlight === inFlight)!;
     const webhook = find('webhook');
     const ofInProcess = webhook.perSecond / find('in-process').perSecond;
@@ -169,7 +168,7 @@ async function report(): Promise<void> {
   console.log(`load average (1 min) at start / end: ${loadAtStart.toFixed(2)} / ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);
 }
 
-async function runRound(path: Path, inFlight: number, count: number, send: (message: PreparedMessage) => Promise<void>): Promise<RoundResult> {
+async function runRound(path: Path, inFlight: number, count: number): Promise<RoundResult> {
   const round = roundCounter++;
   const preparing = performance.now();
   const conversations = Array.from({ length: count }, (_, resident) => prepareConversation(round, resident));
@@ -178,28 +177,7 @@ async function runRound(path: Path, inFlight: number, count: number, send: (mess
     signed += count * CONVERSATION.length;
   }
   const ordersBefore = await models.Order.countDocuments({ coopId });
-  const latencies: number[] = [];
-  let next = 0;
-  // The first failure stops every conversation of the round, so the error is reported at once.
-  let failed = false;
-  const began = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, count) }, async () => {
-      while (next < count && !failed) {
-        for (const message of conversations[next++]) {
-          const sent = performance.now();
-          try {
-            await send(message);
-          } catch (error) {
-            failed = true;
-            throw error;
-          }
-          latencies.push(performance.now() - sent);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - began) / 1000;
+  const { seconds, latencies } = await timeRound(path, inFlight, conversations);
   let orders: number | undefined;
   if (path !== 'bare express') {
     orders = (await models.Order.countDocuments({ coopId })) - ordersBefore;
@@ -207,6 +185,37 @@ async function runRound(path: Path, inFlight: number, count: number, send: (mess
   }
   latencies.sort((a, b) => a - b);
   return { path, inFlight, residents: count, messages: latencies.length, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), orders };
+}
+
+function timeRound(path: Path, inFlight: number, conversations: PreparedMessage[][]): Promise<RoundTiming> {
+  if (path === 'in-process') {
+    // As bench/chat.ts: the dispatcher alone, its replies answered inline like the simulator's.
+    return playConversations(conversations, inFlight, async (message) => {
+      const { replies } = await service.chat.handle({ channel: 'sms', provider: 'simulator', coopId, from: message.phone, providerMessageId: message.sid, text: message.text, receivedAt: new Date() });
+      if (replies.length === 0) throw new Error(`in-process: no reply to "${message.text}" from ${message.phone}`);
+    });
+  }
+  const request: RoundRequest = { label: path, port: path === 'webhook' ? service.port : bare.port, client, inFlight, conversations };
+  return clientChild ? runInChild(clientChild, request) : runHttpRound(request);
+}
+
+function forkClient(): ChildProcess {
+  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'http-client.ts'), ['--client-child'], { execArgv: ['--import', 'tsx'] });
+  child.unref();
+  return child;
+}
+
+function runInChild(child: ChildProcess, request: RoundRequest): Promise<RoundTiming> {
+  return new Promise((resolve, reject) => {
+    const died = (code: number | null) => reject(new Error(`the bench client process exited (code ${code}) in the middle of a round`));
+    child.once('exit', died);
+    child.once('message', (answer: { timing?: RoundTiming; error?: string }) => {
+      child.off('exit', died);
+      if (answer.timing) resolve(answer.timing);
+      else reject(new Error(answer.error));
+    });
+    child.send(request);
+  });
 }
 
 /** A resident's five messages, form-encoded and signed as Twilio would post them. */
@@ -219,75 +228,6 @@ function prepareConversation(round: number, resident: number): PreparedMessage[]
     const signature = twilio.getExpectedTwilioSignature(authToken, WEBHOOK_URL, params);
     return { phone, sid, text, body: new URLSearchParams(params).toString(), signature };
   });
-}
-
-function createSender(path: Path, inFlight: number): { send: (message: PreparedMessage) => Promise<void>; close(): void } {
-  if (path === 'in-process') {
-    // As bench/chat.ts: the dispatcher alone, its replies answered inline like the simulator's.
-    return {
-      send: async (message) => {
-        const { replies } = await service.chat.handle({ channel: 'sms', provider: 'simulator', coopId, from: message.phone, providerMessageId: message.sid, text: message.text, receivedAt: new Date() });
-        if (replies.length === 0) throw new Error(`in-process: no reply to "${message.text}" from ${message.phone}`);
-      },
-      close() {},
-    };
-  }
-  const port = path === 'webhook' ? service.port : bare.port;
-  const post = client === 'http' ? createHttpPoster(port, inFlight) : createFetchPoster(port);
-  return {
-    send: async (message) => {
-      const response = await post.post(message);
-      if (response.status !== 200 || !response.contentType?.startsWith('text/xml') || !response.text.includes('<Response>') || !response.text.includes('<Message>')) {
-        throw new Error(`${path}: "${message.text}" from ${message.phone} was answered ${response.status} ${response.contentType}: ${response.text.slice(0, 200)}`);
-      }
-    },
-    close: post.close,
-  };
-}
-
-interface PostResponse {
-  status: number;
-  contentType: string | undefined;
-  text: string;
-}
-
-function createHttpPoster(port: number, sockets: number): { post(message: PreparedMessage): Promise<PostResponse>; close(): void } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  return {
-    post: (message) =>
-      new Promise((resolve, reject) => {
-        const request = http.request(
-          {
-            agent,
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: TWILIO_MESSAGE_PATH,
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(message.body), [twilio.SIGNATURE_HEADER]: message.signature },
-          },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }));
-            response.on('error', reject);
-          },
-        );
-        request.on('error', reject);
-        request.end(message.body);
-      }),
-    close: () => agent.destroy(),
-  };
-}
-
-function createFetchPoster(port: number): { post(message: PreparedMessage): Promise<PostResponse>; close(): void } {
-  const url = `http://127.0.0.1:${port}${TWILIO_MESSAGE_PATH}`;
-  return {
-    async post(message) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', [twilio.SIGNATURE_HEADER]: message.signature }, body: message.body });
-      return { status: response.status, contentType: response.headers.get('content-type') ?? undefined, text: await response.text() };
-    },
-    close() {},
-  };
 }
 
 /** An express app that answers every form POST with a one-message TwiML and does nothing else. */
