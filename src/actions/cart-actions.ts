@@ -113,20 +113,47 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     const { understanding } = context.input;
     // Items named outright end any follow-up to an earlier price question.
     delete context.conversation.vars.pricedProduct;
-    const edit: CartEdit = understanding.edit ?? 'add';
-    // "gulanya 1 kg aja" about a product already in the cart corrects it rather than adding to it.
-    const onlyThat = understanding.edit === undefined && understanding.normalized.split(' ').includes('aja');
     const notes: ReplyMessage[] = [];
-    for (const item of understanding.items) {
+    understanding.items.forEach((item, index) => {
+      const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
       const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
-      // "kopinya aja" names a line already there without an amount: it stays as it is.
-      if (onlyThat && inCart && 'quantityImplied' in item && item.quantityImplied) continue;
-      notes.push(...applyItem(context, onlyThat && inCart ? 'replace' : edit, item));
-    }
-    notes.push(...queueClarifications(context, understanding.clarifications, edit));
+      const implied = 'quantityImplied' in item && item.quantityImplied === true;
+      const swapped = item.replaces ?? (edit === 'replace' && implied && !inCart ? siblingInCart(context, item.productId) : undefined);
+      if (swapped !== undefined) {
+        notes.push(...replaceLine(context, swapped, item));
+        return;
+      }
+      // Naming a product already there (or already named) without an amount or an edit word
+      // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
+      const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
+      if (implied && named && item.edit === undefined && understanding.edit === undefined) return;
+      // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
+      notes.push(...applyItem(context, item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit, item));
+    });
+    notes.push(...queueClarifications(context, understanding.clarifications, understanding.edit ?? 'add'));
     return notes;
   },
 };
+
+/** The one cart line of the same category ("ganti yang premium aja" with Beras Medium in the cart). */
+function siblingInCart(context: FlowContext, productId: string): string | undefined {
+  const category = findProduct(context.facts, productId)?.category;
+  const siblings = context.conversation.cart.filter((line) => findProduct(context.facts, line.productId)?.category === category);
+  return siblings.length === 1 ? siblings[0].productId : undefined;
+}
+
+/** The line of `replacedId` becomes `item`; an item without an amount keeps the line's amount. */
+function replaceLine(context: FlowContext, replacedId: string, item: ItemRequest): ReplyMessage[] {
+  const line = context.conversation.cart.find((candidate) => candidate.productId === replacedId);
+  const product = findProduct(context.facts, item.productId);
+  if (!line || !product) return applyItem(context, 'add', item);
+  const implied = 'quantityImplied' in item && item.quantityImplied === true;
+  const replacement: ItemRequest = implied
+    ? { productId: product.id, unit: product.units.some((unit) => unit.code === line.unit) ? line.unit : product.units[0].code, quantity: line.quantity }
+    : item;
+  context.conversation.cart = editCart(context.conversation.cart, 'remove', { ...line, quantity: 0 });
+  return applyItem(context, 'replace', replacement);
+}
 
 /** cart.correctQuantity: "jadi 3 aja", "maksudnya 2 kg": the one cart line takes the new amount (in its unit unless another sold one is named). */
 export const correctQuantity: PureAction<Record<string, never>> = {

@@ -79,7 +79,8 @@ export const setAddress: PureAction<Record<string, never>> = {
   run(context) {
     if (context.input.kind !== 'message') return;
     context.conversation.vars.fulfilment = 'delivery';
-    context.conversation.vars.address = context.input.text.trim().slice(0, 300);
+    // The address the language layer cut out ("dianter ke Jl. Melati 3 ya" -> "Jl. Melati 3"), else the whole text.
+    context.conversation.vars.address = (context.input.understanding.address ?? context.input.text.trim()).slice(0, 300);
   },
 };
 

@@ -4,6 +4,7 @@ import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
+import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, showsSavingsFigures } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
@@ -29,6 +30,12 @@ export const guards: Record<string, Guard> = {
     input.kind === 'message' && input.understanding.reply === undefined && input.understanding.normalized.split(' ').some((word) => DELIVERY_ADDRESS_WORDS.has(word)),
   /** An address written while delivery is chosen ("eh alamatnya salah, jl. melati no 17") replaces the one given. */
   givesDeliveryAddress: (context) => context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context),
+  /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
+  givesCheckoutAnswers,
+  needsFulfilment: (context) => missingCheckoutAnswer(context) === 'fulfilment',
+  needsAddress: (context) => missingCheckoutAnswer(context) === 'address',
+  needsPayment: (context) => missingCheckoutAnswer(context) === 'payment',
+  checkoutComplete: (context) => missingCheckoutAnswer(context) === undefined,
   pinRequired: ({ facts }) => !showsSavingsFigures(facts),
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',

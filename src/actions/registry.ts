@@ -1,5 +1,6 @@
 import type { ProductFlowRegistry } from './effect-context.js';
 import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
+import { applyCheckoutDefaults, takeCheckoutAnswers } from './checkout-answers.js';
 import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
@@ -20,6 +21,8 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'browse.addQuantity': addBrowsedQuantity,
       'price.remember': rememberPricedProduct,
       'price.addQuantity': addPricedQuantity,
+      'checkout.take': takeCheckoutAnswers,
+      'checkout.defaults': applyCheckoutDefaults,
       'vars.set': setVars,
       'order.quote': quoteTotal,
       'vars.unset': unsetVars,

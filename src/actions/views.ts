@@ -27,6 +27,7 @@ export const views: Record<string, View> = {
     return {
       fee,
       pickupAddress: facts.coop.settings.pickup.address,
+      area: facts.coop.settings.delivery.area ?? '',
       lastAddress: facts.contact.lastAddress ?? '',
       options: { list: fulfilmentOptions(facts).map((method, index) => ({ key: `order:fulfilment_option.${method}`, params: { n: index + 1, fee } })) },
     };

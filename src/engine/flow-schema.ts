@@ -21,6 +21,8 @@ export const matchSchema = z.strictObject({
   confirmation: z.enum(['yes', 'no']).optional(),
   /** The message asks something. */
   question: z.literal(true).optional(),
+  /** A question about the shop: the delivery fee, the opening hours, how to pay. */
+  asks: z.enum(['delivery_fee', 'opening_hours', 'payment_options']).optional(),
   /** The whole message was STOP or MULAI (reminders off or on). */
   subscription: z.enum(['stop', 'start']).optional(),
   /** Whole words or phrases found in the normalised text. */

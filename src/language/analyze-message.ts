@@ -18,12 +18,16 @@ const CANCEL_PAIR: WordInfo = { canon: 'gajadi', kind: 'known' };
 const PRICE_PAIR: WordInfo = { canon: 'berapa', kind: 'known' };
 const NO_PAIR: WordInfo = { canon: 'tidak', kind: 'known' };
 
+/** "oke gas", "yuk gas": slang for "go ahead", not liquefied gas (unless an amount follows). */
+const GO_AHEAD_LEADS = new Set(['ok', 'ya', 'sip', 'ayo', 'yuk', 'lanjut']);
+
 /** Two-word expressions that act as one word. */
-function mergePairs(infos: (WordInfo | undefined)[]): void {
+function mergePairs(tokens: readonly Token[], infos: (WordInfo | undefined)[]): void {
   for (let i = 0; i + 1 < infos.length; i++) {
     const a = infos[i];
     const b = infos[i + 1];
     if (a === undefined || b === undefined) continue;
+    if (GO_AHEAD_LEADS.has(a.canon) && tokens[i + 1].text === 'gas' && (i + 2 >= tokens.length || tokens[i + 2].kind === 'sep' || tokens[i + 2].kind === 'q')) { infos[i + 1] = SKIPPED; continue; }
     if (a.canon === 'tidak' && b.canon === 'jadi') { infos[i] = CANCEL_PAIR; infos[i + 1] = SKIPPED; }
     else if (a.canon === 'how' && (b.canon === 'much' || b.canon === 'many')) { infos[i] = PRICE_PAIR; infos[i + 1] = SKIPPED; }
     else if (a.canon === 'tidak' && b.canon === 'usah') { infos[i] = NO_PAIR; infos[i + 1] = SKIPPED; }
@@ -56,11 +60,12 @@ export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis 
     }
     const parts = info.kind === 'unknown' ? splitJoinedWord(t.text, catalog) : undefined;
     if (parts === undefined) { infos.push(info); continue; }
-    tokens.splice(i, 1, { kind: 'word', text: parts[0], value: 0, glued: t.glued }, { kind: 'word', text: parts[1], value: 0, glued: true });
+    const cut = Math.min(t.start + parts[0].length, t.end);
+    tokens.splice(i, 1, { kind: 'word', text: parts[0], value: 0, glued: t.glued, start: t.start, end: cut }, { kind: 'word', text: parts[1], value: 0, glued: true, start: cut, end: t.end });
     infos.push(classifyWord(parts[0], catalog.vocabulary), classifyWord(parts[1], catalog.vocabulary));
     i++;
   }
-  mergePairs(infos);
+  mergePairs(tokens, infos);
   const words: (string | undefined)[] = new Array(tokens.length);
   const keys: (string | undefined)[] = new Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {

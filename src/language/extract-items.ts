@@ -3,7 +3,7 @@ import { CLASSIFIERS, matchProductAt, type Catalog, type ProductMatch } from './
 import { ADDRESS_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
 import { CORRECTION_CUES } from './detect-quantity-correction.js';
 import { readQuantityAt, type Quantity } from './parse-quantity.js';
-import type { Clarification, ItemRequest } from './types.js';
+import type { Clarification, ItemMarks, ItemRequest } from './types.js';
 import { lookupUnit, resolveUnit } from './units.js';
 
 /** One thing the resident asked for, before it is resolved against the catalogue. */
@@ -339,10 +339,13 @@ export interface ResolvedItems {
 }
 
 /** Turns frames into catalogue items or questions for the resident. */
-export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog): ResolvedItems {
+export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog, marks: readonly ItemMarks[] = []): ResolvedItems {
   const items: ItemRequest[] = [];
   const clarifications: Clarification[] = [];
-  for (const frame of frames) {
+  for (const [index, frame] of frames.entries()) {
+    const { dropped, ...mark } = marks[index] ?? {};
+    if (dropped) continue;
+    const push = (item: ItemRequest) => items.push({ ...item, ...mark });
     const q = frame.quantity;
     if (frame.productIds.length === 0) {
       clarifications.push({ kind: 'unknown_product', text: frame.text });
@@ -360,13 +363,13 @@ export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog): R
     }
     const productId = frame.productIds[0];
     if (frame.unclearQuantity !== undefined && q === undefined) { clarifications.push({ kind: 'unclear_quantity', productId, text: frame.unclearQuantity }); continue; }
-    if (q?.amountRp !== undefined) { items.push({ productId, amountRp: q.amountRp }); continue; }
+    if (q?.amountRp !== undefined) { push({ productId, amountRp: q.amountRp }); continue; }
     const codes = catalog.unitCodes.get(productId) ?? [];
-    if (q === undefined) { items.push({ productId, unit: codes[0], quantity: 1, quantityImplied: true }); continue; }
+    if (q === undefined) { push({ productId, unit: codes[0], quantity: 1, quantityImplied: true }); continue; }
     const r = resolveUnit(codes, q.unit, q.value);
-    if (r.ok) { items.push({ productId, unit: r.unit, quantity: r.quantity }); continue; }
+    if (r.ok) { push({ productId, unit: r.unit, quantity: r.quantity }); continue; }
     const sibling = findSiblingSelling(frame, productId, r.unit, catalog);
-    if (sibling !== undefined) items.push({ productId: sibling, unit: r.unit, quantity: r.quantity });
+    if (sibling !== undefined) push({ productId: sibling, unit: r.unit, quantity: r.quantity });
     else clarifications.push({ kind: 'unit_not_sold', productId, unit: r.unit, quantity: r.quantity });
   }
   return { items, clarifications };

@@ -13,7 +13,9 @@ const SLANG_GROUPS: Record<string, string> = {
   beli: 'beliin membeli bli buy purchase',
   order: 'oder ordr',
   minta: 'mintak mnta',
-  ambil: 'ngambil',
+  ambil: 'ngambil ambl',
+  sendiri: 'sndiri sndri sendri dewe',
+  transfer: 'trf tranfer trasfer transfr trnsfer',
   nitip: 'titip',
   kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send',
   dikirim: 'dikirimin dkirim diantar dianter diantarkan dianterin delivered',
@@ -176,7 +178,7 @@ const COMMON = wordSet(`
   wkwkwk haha hehe hihi xixi x tes test sampai ok lho kirain mantap gaskeun setuju list daftar
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
-  selamat via ongkir koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya
+  selamat via ongkir tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,

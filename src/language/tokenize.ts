@@ -14,6 +14,9 @@ export interface Token {
   glued?: boolean;
   /** True when a 'num' token was written with a leading minus ("-1"): never a menu choice. */
   negative?: boolean;
+  /** Where the token starts and ends in the text `tokenize` read (see `alignText`). */
+  start: number;
+  end: number;
 }
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
@@ -42,14 +45,18 @@ export function collapseLongRuns(word: string): string {
 }
 
 function prepare(text: string): string {
-  let lower = text.toLowerCase();
-  for (let i = 0; i < lower.length; i++) {
-    if (lower.charCodeAt(i) > 127) {
-      lower = lower.replace(VULGAR_FRACTIONS, (f) => FRACTION_TEXT[f] ?? f).normalize('NFKD').replace(COMBINING_MARKS, '');
-      break;
-    }
+  return alignText(text.toLowerCase());
+}
+
+/**
+ * The text with fractions spelt out and accents dropped, as `tokenize` reads it, keeping its
+ * case: token offsets index into it, so a span (an address) can be cut out as the resident wrote it.
+ */
+export function alignText(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 127) return text.replace(VULGAR_FRACTIONS, (f) => FRACTION_TEXT[f] ?? f).normalize('NFKD').replace(COMBINING_MARKS, '');
   }
-  return lower;
+  return text;
 }
 
 /** True when position i starts a numbered-list marker ("1. ", "2) ") at the start of a line. */
@@ -71,10 +78,10 @@ export function tokenize(text: string): Token[] {
   let glued = false;
   let i = 0;
   const n = s.length;
-  const pushSep = (ch: string): void => {
+  const pushSep = (ch: string, at: number): void => {
     const last = tokens[tokens.length - 1];
     if (last === undefined || last.kind === 'sep') return;
-    tokens.push({ kind: 'sep', text: ch, value: 0 });
+    tokens.push({ kind: 'sep', text: ch, value: 0, start: at, end: at + 1 });
   };
   while (i < n) {
     const c = s.charCodeAt(i);
@@ -82,7 +89,7 @@ export function tokenize(text: string): Token[] {
     if (lineStart && isDigit(c)) {
       const end = listMarkerEnd(s, i);
       lineStart = false;
-      if (end > 0) { pushSep('\n'); i = end; glued = false; continue; }
+      if (end > 0) { pushSep('\n', i); i = end; glued = false; continue; }
     }
     lineStart = false;
     if (isLetter(c)) {
@@ -96,7 +103,7 @@ export function tokenize(text: string): Token[] {
       }
       let word = s.slice(i, j);
       if (word.includes("'") || word.includes('\u2019')) word = word.replace(/['\u2019]/g, '');
-      tokens.push({ kind: 'word', text: collapseLongRuns(word), value: 0, glued });
+      tokens.push({ kind: 'word', text: collapseLongRuns(word), value: 0, glued, start: i, end: j });
       glued = true;
       i = j;
       continue;
@@ -126,7 +133,7 @@ export function tokenize(text: string): Token[] {
         if (d > 0) { value = value / d; fraction = true; }
         j = k;
       }
-      const tok: Token = { kind: 'num', text: s.slice(i, j), value, glued };
+      const tok: Token = { kind: 'num', text: s.slice(i, j), value, glued, start: i, end: j };
       if (fraction) tok.fraction = true;
       // A minus sign right before the number and not after another word or number ("2-3" is a range).
       if (i > 0 && s[i - 1] === '-' && (i < 2 || s[i - 2] === ' ' || s[i - 2] === '\t' || s[i - 2] === '\n')) tok.negative = true;
@@ -136,9 +143,9 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     glued = false;
-    if (c === 10 || c === 13) { pushSep('\n'); lineStart = true; }
-    else if (c === 44 || c === 43 || c === 38 || c === 59 || c === 46) pushSep(s[i]); // , + & ; .
-    else if (c === 63) tokens.push({ kind: 'q', text: '?', value: 0 });
+    if (c === 10 || c === 13) { pushSep('\n', i); lineStart = true; }
+    else if (c === 44 || c === 43 || c === 38 || c === 59 || c === 46) pushSep(s[i], i); // , + & ; .
+    else if (c === 63) tokens.push({ kind: 'q', text: '?', value: 0, start: i, end: i + 1 });
     i++;
   }
   while (tokens.length > 0 && tokens[tokens.length - 1].kind === 'sep') tokens.pop();

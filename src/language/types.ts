@@ -15,10 +15,25 @@ export interface CatalogProduct {
 
 export type Intent = 'order' | 'price' | 'balance' | 'status' | 'cancel' | 'help' | 'greeting' | 'unknown';
 
-export type ItemRequest =
+export type CartEdit = 'add' | 'remove' | 'reduce' | 'replace';
+
+/** How an item changes the cart, read from the words around it (see detect-item-edits). */
+export interface ItemMarks {
+  /** The nearest edit word before the item ("tambah", "kurangi", "hapus", "ganti"); "…nya ga jadi" removes. */
+  edit?: CartEdit;
+  /** The amount given is the one meant, not one more ("gulanya jadi 2 kg", "galonnya 2 aja"). */
+  exact?: true;
+  /** The cart line of this product is the one this item replaces ("bukan kecap, maksudnya skm"). */
+  replaces?: string;
+  /** Named only as the line being replaced: not an item of its own. */
+  dropped?: true;
+}
+
+export type ItemRequest = (
   /** `quantityImplied`: no amount was written ("kopinya aja"); one of the first unit is assumed. */
   | { productId: string; unit: string; quantity: number; quantityImplied?: true }
-  | { productId: string; amountRp: number };
+  | { productId: string; amountRp: number }
+) & Omit<ItemMarks, 'dropped'>;
 
 export type Clarification =
   | { kind: 'ambiguous_product'; text: string; candidates: string[]; quantity?: number; unit?: string; amountRp?: number }
@@ -27,7 +42,6 @@ export type Clarification =
   /** A quantity no shop sells (negative, or a reference-length number before a unit): asked, never guessed. */
   | { kind: 'unclear_quantity'; productId: string; text: string };
 
-export type CartEdit = 'add' | 'remove' | 'reduce' | 'replace';
 
 export interface Reply {
   yes?: true;
@@ -35,7 +49,21 @@ export interface Reply {
   choice?: number;
 }
 
-export interface Understanding {
+export type FulfilmentAnswer = 'pickup' | 'delivery';
+export type PaymentAnswer = 'cod' | 'transfer' | 'qris' | 'simpanan';
+
+/** Checkout answers a message gives, asked for or not. */
+export interface CheckoutAnswers {
+  fulfilment?: FulfilmentAnswer;
+  /** The delivery address as the resident wrote it, cut from the message. */
+  address?: string;
+  payment?: PaymentAnswer;
+}
+
+/** A question about the shop, not a product: answered, then the conversation goes on. */
+export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options';
+
+export interface Understanding extends CheckoutAnswers {
   intent: Intent;
   /** Resolved items, in message order. */
   items: ItemRequest[];
@@ -50,6 +78,8 @@ export interface Understanding {
   confirmation?: 'yes' | 'no';
   /** The message asks something (a question mark, a question word, "bisa … gak"). */
   question?: true;
+  /** What a question about the shop asks: the delivery fee, the opening hours, how to pay. */
+  asks?: AskedTopic;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

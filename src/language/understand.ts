@@ -4,7 +4,10 @@ import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
+import { detectAskedTopic } from './detect-asked-topic.js';
+import { detectCheckoutAnswers } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
+import { detectItemEdits } from './detect-item-edits.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
@@ -33,7 +36,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // Pasted essays are cut: nobody orders groceries past 2,000 characters.
   const input = typeof text === 'string' ? (text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text) : '';
   const a = analyzeMessage(input, catalog);
-  const { frames, unknowns } = extractItems(a, catalog);
+  const extracted = extractItems(a, catalog);
   const words: string[] = [];
   let hasQuestionMark = false;
   let meaningful = 0;
@@ -46,6 +49,12 @@ export function understand(text: string, catalog: Catalog): Understanding {
     const w = a.words[i];
     if (w) words.push(w);
   }
+  const question = detectQuestion(a.words, hasQuestionMark);
+  const checkout = detectCheckoutAnswers(a, input, extracted.frames, question);
+  // Words of the address ("Jl. Gula Batu 3", "Melati 3") are not goods.
+  const outsideAddress = (frame: ItemFrame) => !checkout.addressSpan || frame.start < checkout.addressSpan.start || frame.start >= checkout.addressSpan.end;
+  const frames = extracted.frames.filter(outsideAddress);
+  const unknowns = extracted.unknowns.filter(outsideAddress);
   // Unknown words become "not in our catalogue" questions only when they look like an item:
   // they carry a quantity, or they are the only thing an order or price question names.
   // An address line ("Jl. Melati 3") names streets, not goods.
@@ -54,9 +63,9 @@ export function understand(text: string, catalog: Catalog): Understanding {
     ? []
     : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start)));
   const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
-  const { items, clarifications } = resolveFrames(allFrames, catalog);
+  const { items, clarifications } = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
   const quantifiedCount = allFrames.filter((f) => f.quantity !== undefined).length;
-  const { intent, edit } = detectIntent({
+  const detected = detectIntent({
     words,
     itemCount: frames.length + unknownItems.length,
     quantifiedCount,
@@ -65,6 +74,13 @@ export function understand(text: string, catalog: Catalog): Understanding {
     hasQuantity: numbers > 0 || allFrames.some((fr) => fr.quantity !== undefined) || unknowns.some((u) => u.quantity !== undefined),
     onlyWords: numbers === 0,
   });
+  const { edit } = detected;
+  // "minyaknya ga jadi" takes one line out of the cart; it does not cancel the order.
+  // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
+  const intent =
+    (detected.intent === 'cancel' && items.some((item) => item.edit === 'remove')) || (detected.intent === 'balance' && items.length > 0 && checkout.payment === 'simpanan')
+      ? 'order'
+      : detected.intent;
   const result: Understanding = { intent, items, clarifications, normalized: renderNormalized(a) };
   // Items only make sense for intents that act on products.
   if (intent !== 'order' && intent !== 'price') {
@@ -76,8 +92,14 @@ export function understand(text: string, catalog: Catalog): Understanding {
   if (reply !== undefined) result.reply = reply;
   const language = detectLanguage(words);
   if (language !== undefined) result.language = language;
-  if (detectQuestion(a.words, hasQuestionMark)) result.question = true;
-  const confirmation = detectConfirmation(a.words);
+  if (question) result.question = true;
+  const asks = detectAskedTopic(a.words, question, result.items.length > 0 || result.clarifications.length > 0);
+  if (asks !== undefined) result.asks = asks;
+  if (checkout.fulfilment !== undefined) result.fulfilment = checkout.fulfilment;
+  if (checkout.address !== undefined) result.address = checkout.address;
+  if (checkout.payment !== undefined) result.payment = checkout.payment;
+  // "No. 7" in an address is a house number, not a refusal.
+  const confirmation = detectConfirmation(a.words.map((word, i) => (checkout.addressSpan && i >= checkout.addressSpan.start && i < checkout.addressSpan.end ? undefined : word)));
   if (confirmation !== undefined) result.confirmation = confirmation;
   const correction = result.items.length === 0 ? detectQuantityCorrection(a) : undefined;
   if (correction !== undefined) {

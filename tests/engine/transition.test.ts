@@ -33,7 +33,7 @@ describe('transition()', () => {
     const second = transition(book, start, message('pesan beras 5 kg sama minyak 2 liter'));
     expect(second).toEqual(first);
     expect(start).toEqual(frozen);
-    expect(first.conversation).toMatchObject({ flow: 'order', state: 'cart' });
+    expect(first.conversation).toMatchObject({ flow: 'order', state: 'fulfilment' });
     expect(first.conversation.cart).toEqual([
       { productId: 'BERAS-MED', unit: 'kg', quantity: 5 },
       { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },

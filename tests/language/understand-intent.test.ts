@@ -101,7 +101,9 @@ describe('cart edits', () => {
     const r = understand(text, catalog);
     expect(r.intent).toBe('order');
     expect(r.edit).toBe(edit);
-    expect(r.items.map((item) => ({ ...item, quantityImplied: undefined }))).toEqual(items.map((item) => ({ ...item, quantityImplied: undefined })));
+    expect(r.items.map((item) => ('quantity' in item ? { productId: item.productId, unit: item.unit, quantity: item.quantity } : item))).toEqual(items);
+    // The edit word is each item's too: an item after it is edited by it.
+    expect(r.items.every((item) => item.edit === edit)).toBe(true);
   });
 
   test('a plain order has no edit', () => {

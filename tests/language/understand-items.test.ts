@@ -6,12 +6,13 @@ import { understand } from '../../src/language/understand.js';
 
 const catalog = createCatalog(demoCatalog);
 
-/** The items as requested; whether an amount was implied is checked on its own below. */
+/** The items as requested; whether an amount was implied, and how each edits the cart, are checked on their own. */
 function items(text: string): ItemRequest[] {
   return understand(text, catalog).items.map((item) => {
-    if (!('quantityImplied' in item)) return item;
-    const { quantityImplied: _implied, ...rest } = item;
-    return rest;
+    const { edit: _edit, exact: _exact, replaces: _replaces, ...rest } = item;
+    if (!('quantityImplied' in rest)) return rest;
+    const { quantityImplied: _implied, ...plain } = rest;
+    return plain;
   });
 }
 

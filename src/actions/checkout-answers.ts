@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { PureAction } from '../engine/registry.js';
+import type { FlowContext } from '../engine/transition-types.js';
+import { priceCart } from './catalog-lookup.js';
+import { fulfilmentOptions, paymentOptions, type FulfilmentMethod, type PaymentMethod } from './order-options.js';
+
+interface CheckoutChanges {
+  fulfilment?: FulfilmentMethod;
+  address?: string;
+  payment?: PaymentMethod;
+}
+
+/**
+ * The checkout answers this message gives (pickup or delivery, address, payment) that the
+ * coop offers and that change what the conversation holds. An answer the coop does not offer
+ * (QRIS switched off, savings for a non-member or not enough of them) is left for its
+ * question, which says why.
+ */
+export function checkoutChanges(context: FlowContext): CheckoutChanges {
+  if (context.input.kind !== 'message') return {};
+  const { understanding } = context.input;
+  const { vars } = context.conversation;
+  const changes: CheckoutChanges = {};
+  const fulfilments = fulfilmentOptions(context.facts);
+  if (understanding.fulfilment && fulfilments.includes(understanding.fulfilment) && understanding.fulfilment !== vars.fulfilment) changes.fulfilment = understanding.fulfilment;
+  if (understanding.address && fulfilments.includes('delivery') && understanding.address !== vars.address) {
+    changes.address = understanding.address;
+    if (vars.fulfilment !== 'delivery') changes.fulfilment = 'delivery';
+  }
+  const payment = understanding.payment;
+  if (payment && payment !== vars.payment && paymentOptions(context.facts).includes(payment)) {
+    const fulfilment = changes.fulfilment ?? vars.fulfilment;
+    const covered = payment !== 'simpanan' || (context.facts.member?.sukarelaRp ?? 0) >= priceCart(context.conversation.cart, context.facts, fulfilment).totalRp;
+    if (covered) changes.payment = payment;
+  }
+  return changes;
+}
+
+export const givesCheckoutAnswers = (context: FlowContext): boolean => Object.keys(checkoutChanges(context)).length > 0;
+
+/** checkout.take: keeps the checkout answers the message gives; pickup forgets an address. */
+export const takeCheckoutAnswers: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: z.strictObject({}),
+  run(context) {
+    const changes = checkoutChanges(context);
+    Object.assign(context.conversation.vars, changes);
+    if (changes.fulfilment === 'pickup') delete context.conversation.vars.address;
+  },
+};
+
+/** checkout.defaults: a coop offering only pickup or only delivery does not ask which. */
+export const applyCheckoutDefaults: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: z.strictObject({}),
+  run(context) {
+    const offered = fulfilmentOptions(context.facts);
+    const { vars } = context.conversation;
+    if (offered.length === 1 && vars.fulfilment !== offered[0]) vars.fulfilment = offered[0];
+    if (vars.fulfilment === 'pickup') delete vars.address;
+  },
+};
+
+/** What the checkout still lacks, in the order it is asked. */
+export function missingCheckoutAnswer(context: FlowContext): 'fulfilment' | 'address' | 'payment' | undefined {
+  const { vars } = context.conversation;
+  if (!fulfilmentOptions(context.facts).includes(vars.fulfilment as FulfilmentMethod)) return 'fulfilment';
+  if (vars.fulfilment === 'delivery' && !vars.address) return 'address';
+  if (!paymentOptions(context.facts).includes(vars.payment as PaymentMethod)) return 'payment';
+  return undefined;
+}

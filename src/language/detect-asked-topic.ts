@@ -1,0 +1,21 @@
+import type { AskedTopic } from './types.js';
+
+/**
+ * What a question is about when it is about the shop rather than a product: the delivery fee
+ * ("ongkirnya berapa?"), the opening hours ("buka sampai jam berapa?"), or how to pay ("bisa
+ * qris?", "rekeningnya apa?"). Checkout goes on after the answer.
+ */
+const FEE_WORDS = new Set(['ongkir', 'ongkos', 'biaya', 'fee']);
+const HOURS_WORDS = new Set(['buka', 'tutup', 'open', 'close', 'jam']);
+const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'rekening', 'rekeningnya', 'norek', 'bayar', 'pembayaran', 'payment', 'pay']);
+
+export function detectAskedTopic(words: readonly (string | undefined)[], question: boolean, namesProducts: boolean): AskedTopic | undefined {
+  if (!question || namesProducts) return undefined;
+  const present = new Set(words.filter((word): word is string => word !== undefined && word !== ''));
+  const has = (set: ReadonlySet<string>) => [...present].some((word) => set.has(word));
+  if (has(FEE_WORDS)) return 'delivery_fee';
+  // "jam" alone is a time ("antar jam 4?"); with "buka" or "tutup" it asks when the shop is open.
+  if (present.has('buka') || present.has('tutup') || present.has('open') || present.has('close') || (present.has('jam') && (present.has('sampai') || present.has('berapa')) && has(HOURS_WORDS) && !present.has('kirim') && !present.has('dikirim'))) return 'opening_hours';
+  if (has(PAYMENT_WORDS)) return 'payment_options';
+  return undefined;
+}

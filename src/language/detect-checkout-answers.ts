@@ -1,0 +1,221 @@
+import type { MessageAnalysis } from './analyze-message.js';
+import { DELIVERY_ADDRESS_WORDS, PARTICLE_WORDS, POLITE_WORDS, STRICT_ADDRESS_WORDS, YES_WORDS } from './lexicon.js';
+import { alignText } from './tokenize.js';
+import type { CheckoutAnswers, FulfilmentAnswer, PaymentAnswer } from './types.js';
+
+/**
+ * Checkout answers given anywhere in a message, asked or not: pickup or delivery, the
+ * delivery address (cut out as typed), and the payment method. "minyak 2 liter, dianter ke
+ * Jl. Kenanga No. 7 ya, bayar tf" gives delivery, "Jl. Kenanga No. 7" and transfer. Words
+ * under a negation ("gak usah dianter", "ga bisa tf") or inside a question ("bisa qris?")
+ * answer nothing; when two answers of a kind are given, the last one counts.
+ */
+
+const PICKUP_WORDS = new Set(['ambil', 'pickup', 'jemput', 'takeaway']);
+const DELIVERY_WORDS = new Set(['kirim', 'dikirim', 'delivery', 'antar']);
+const PAYMENT_WORDS = new Map<string, PaymentAnswer>([
+  ['cod', 'cod'], ['tunai', 'cod'], ['cash', 'cod'], ['kontan', 'cod'], ['ditempat', 'cod'],
+  ['transfer', 'transfer'], ['tf', 'transfer'], ['trf', 'transfer'], ['tranfer', 'transfer'], ['trasfer', 'transfer'], ['mbanking', 'transfer'], ['banking', 'transfer'], ['brimo', 'transfer'],
+  ['qris', 'qris'], ['qr', 'qris'],
+  ['sukarela', 'simpanan'],
+]);
+/** Savings are a payment only when spent ("potong simpanan", "bayar pake saldo"), never when asked about. */
+const SPEND_WORDS = new Set(['potong', 'pakai', 'pake', 'dari', 'via', 'lewat', 'bayar']);
+const SAVINGS_WORDS = new Set(['simpanan', 'saldo', 'tabungan']);
+/** "bayar pas nyampe", "bayar nanti aja": cash when the goods arrive. */
+const PAY_ON_ARRIVAL_WORDS = new Set(['pas', 'nanti', 'waktu', 'saat', 'kalau', 'sampai', 'datang', 'ditempat']);
+const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'bukan', 'belum']);
+/** Words that end an address: what follows is another answer or small talk. */
+const ADDRESS_STOP_WORDS = new Set(['bayar', 'ya', 'ok', 'makasih', 'tolong', 'saya', 'tunggu', 'ditunggu', 'sekalian', 'terus', 'lalu', 'nanti', 'jam', 'besok', 'sekarang', 'kalau', 'biar', 'soalnya', 'karena']);
+/** Words that lead into an address: "alamat(nya)", "dianter ke …". */
+const ADDRESS_LEADS = new Set(['alamat', 'address']);
+/** Street words a product name may follow without being ordered ("Jl. Gula Batu"). */
+const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'perum', 'perumahan', 'komplek', 'kompleks', 'komp', 'lorong']);
+const LEAD_FILLERS = new Set(['', 'di', 'ke', 'saya', 'nya', 'ya', 'adalah', 'yaitu', 'kak', 'is', 'to']);
+const MAX_ADDRESS_LENGTH = 300;
+const CLOSERS = new Set(['"', "'", ')', ']', '\u201d', '\u2019', '\u00bb']);
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+export interface CheckoutAnswersFound extends CheckoutAnswers {
+  /** Token span of the address, so items are not read from it. */
+  addressSpan?: Span;
+}
+
+export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: readonly Span[], question: boolean): CheckoutAnswersFound {
+  const { tokens, words } = a;
+  const asked = questionedTokens(a, question);
+  const itemAt = (i: number) => items.find((span) => i >= span.start && i < span.end);
+  const usable = (i: number) => !asked[i] && !negated(a, i) && itemAt(i) === undefined;
+  const next = (i: number) => nextContent(a, i);
+  const found: CheckoutAnswersFound = {};
+
+  let fulfilment: FulfilmentAnswer | undefined;
+  let payment: PaymentAnswer | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const word = words[i];
+    if (word === undefined || !usable(i)) continue;
+    const following = next(i);
+    if (PICKUP_WORDS.has(word) || (word === 'pick' && following !== undefined && words[following] === 'up')) {
+      // "ambil 2 kg beras" orders; "ambil sendiri", "nanti saya ambil" collects.
+      if (following === undefined || (tokens[following].kind !== 'num' && itemAt(following) === undefined)) fulfilment = 'pickup';
+    } else if (DELIVERY_WORDS.has(word)) fulfilment = 'delivery';
+    const method = PAYMENT_WORDS.get(word) ?? paymentPhrase(a, i);
+    if (method !== undefined) payment = method;
+  }
+  if (fulfilment !== undefined) found.fulfilment = fulfilment;
+  if (payment !== undefined) found.payment = payment;
+
+  const span = findAddress(a, items, asked);
+  if (span !== undefined && found.fulfilment !== 'pickup') {
+    const aligned = alignText(text);
+    const source = aligned.length === text.length ? aligned : text.toLowerCase();
+    let to = tokens[span.end - 1].end;
+    // A closing quote or bracket belongs to the last word ('masjid "Al-Ikhlas"').
+    while (to < source.length && CLOSERS.has(source[to])) to++;
+    found.address = source.slice(tokens[span.start].start, to).trim().slice(0, MAX_ADDRESS_LENGTH);
+    found.addressSpan = span;
+  }
+  return found;
+}
+
+/** "bayar di tempat", "bayar pas nyampe", "potong simpanan", "pake saldo". */
+function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined {
+  const word = a.words[i]!;
+  const previous = previousContent(a, i);
+  if (SAVINGS_WORDS.has(word)) {
+    const spent = previous !== undefined && SPEND_WORDS.has(a.words[previous] ?? '');
+    const alone = a.words.filter((w) => w !== undefined && w !== '' && !PARTICLE_WORDS.has(w) && !POLITE_WORDS.has(w)).length <= 2;
+    return spent || (alone && word === 'simpanan') ? 'simpanan' : undefined;
+  }
+  if (word !== 'bayar') return undefined;
+  const following = nextContent(a, i);
+  const then = following === undefined ? undefined : a.words[following];
+  if (then === 'di' || then === 'ditempat') {
+    const place = nextContent(a, following!);
+    if (then === 'ditempat' || (place !== undefined && a.words[place] === 'tempat')) return 'cod';
+  }
+  if (then !== undefined && PAY_ON_ARRIVAL_WORDS.has(then)) return 'cod';
+  return undefined;
+}
+
+/** The address: after "alamat", at a street word, or after "dianter ke" before a place word. */
+function findAddress(a: MessageAnalysis, items: readonly Span[], asked: readonly boolean[]): Span | undefined {
+  const { tokens, words } = a;
+  let start: number | undefined;
+  for (let i = 0; i < tokens.length && start === undefined; i++) {
+    const word = words[i];
+    if (word === undefined || asked[i]) continue;
+    if (ADDRESS_LEADS.has(word)) {
+      let j = i + 1;
+      while (j < tokens.length && (tokens[j].kind === 'sep' || LEAD_FILLERS.has(words[j] ?? '-'))) j++;
+      if (j < tokens.length && tokens[j].kind !== 'q') start = j;
+    } else if (isStrictAddressWord(a, i)) {
+      start = extendBack(a, i, items);
+    } else if (word === 'ke' && i + 1 < tokens.length && DELIVERY_ADDRESS_WORDS.has(words[i + 1] ?? '') && followsDelivery(a, i)) {
+      start = i + 1;
+    }
+  }
+  if (start === undefined) return undefined;
+  let end = start;
+  for (; end < tokens.length; end++) {
+    const token = tokens[end];
+    const word = words[end];
+    if (token.kind === 'q') break;
+    if (end > start && word !== undefined && (ADDRESS_STOP_WORDS.has(word) || YES_WORDS.has(word) || PICKUP_WORDS.has(word) || DELIVERY_WORDS.has(word) || PAYMENT_WORDS.has(word) || paymentPhrase(a, end) !== undefined)) break;
+    const item = items.find((span) => span.start === end);
+    // "Jl. Gula Batu 3": a product right after a street word names the street.
+    const before = previousContent(a, end);
+    if (item !== undefined && !(before !== undefined && STREET_WORDS.has(words[before] ?? ''))) break;
+  }
+  // Trailing commas, particles and forms of address ("… no 3 ya kak") are not the address.
+  while (end > start && (tokens[end - 1].kind === 'sep' || words[end - 1] === '' || PARTICLE_WORDS.has(words[end - 1] ?? '') || POLITE_WORDS.has(words[end - 1] ?? ''))) end--;
+  const span = { start, end };
+  return isPlausibleAddress(a, span) ? span : undefined;
+}
+
+/** An address has at least two parts and a street, place or house number word, or a number. */
+function isPlausibleAddress(a: MessageAnalysis, span: Span): boolean {
+  let parts = 0;
+  let anchored = false;
+  for (let i = span.start; i < span.end; i++) {
+    if (a.tokens[i].kind === 'sep') continue;
+    parts++;
+    if (a.tokens[i].kind === 'num' || DELIVERY_ADDRESS_WORDS.has(a.words[i] ?? '')) anchored = true;
+  }
+  return parts >= 2 && anchored;
+}
+
+function isStrictAddressWord(a: MessageAnalysis, i: number): boolean {
+  const word = a.words[i]!;
+  // "no" is also English for "tidak": a house number only when a number follows.
+  if (word === 'no') return i + 1 < a.tokens.length && a.tokens[i + 1].kind === 'num';
+  return STRICT_ADDRESS_WORDS.has(word) || STREET_WORDS.has(word);
+}
+
+/** "rumah pak Budi, jl melati": place words and names just before the street belong to it. */
+function extendBack(a: MessageAnalysis, i: number, items: readonly Span[]): number {
+  let start = i;
+  for (let j = i - 1; j >= 0 && i - j <= 4; j--) {
+    const word = a.words[j];
+    if (word === undefined || items.some((span) => j >= span.start && j < span.end)) break;
+    const known = DELIVERY_ADDRESS_WORDS.has(word) || POLITE_WORDS.has(word) || a.infos[j]?.kind === 'unknown';
+    if (!known || ADDRESS_LEADS.has(word)) break;
+    start = j;
+  }
+  return start;
+}
+
+/** "dianter ke", "kirim ya ke": the "ke" belongs to a delivery word a few words back. */
+function followsDelivery(a: MessageAnalysis, ke: number): boolean {
+  for (let j = ke - 1; j >= 0 && ke - j <= 3; j--) {
+    const word = a.words[j];
+    if (word === undefined) return false;
+    if (DELIVERY_WORDS.has(word)) return true;
+  }
+  return false;
+}
+
+/** A negation up to three words back in the same clause: "gak usah dianter", "ga bisa tf". */
+function negated(a: MessageAnalysis, i: number): boolean {
+  for (let j = i - 1; j >= 0 && i - j <= 3; j--) {
+    if (a.tokens[j].kind !== 'word') return false;
+    if (NEGATIONS.has(a.words[j] ?? '')) return true;
+  }
+  return false;
+}
+
+/** Tokens in a clause that asks ("bisa qris?"); all of them when the message asks without a mark. */
+function questionedTokens(a: MessageAnalysis, question: boolean): boolean[] {
+  const asked = new Array<boolean>(a.tokens.length).fill(false);
+  if (!question) return asked;
+  if (!a.tokens.some((token) => token.kind === 'q')) return asked.fill(true);
+  let clauseStart = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const kind = a.tokens[i].kind;
+    if (kind === 'q') asked.fill(true, clauseStart, i + 1);
+    // A full stop after a street abbreviation ("Jl.") does not end a clause.
+    if (kind === 'q' || (kind === 'sep' && a.tokens[i].text !== '.')) clauseStart = i + 1;
+  }
+  return asked;
+}
+
+function nextContent(a: MessageAnalysis, i: number): number | undefined {
+  for (let j = i + 1; j < a.tokens.length; j++) {
+    if (a.tokens[j].kind === 'sep' || a.tokens[j].kind === 'q') return undefined;
+    if (a.words[j] === '') continue;
+    return j;
+  }
+  return undefined;
+}
+
+function previousContent(a: MessageAnalysis, i: number): number | undefined {
+  for (let j = i - 1; j >= 0; j--) {
+    if (a.tokens[j].kind !== 'word' || a.words[j] === '') continue;
+    return j;
+  }
+  return undefined;
+}

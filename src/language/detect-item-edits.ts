@@ -1,0 +1,87 @@
+import type { MessageAnalysis } from './analyze-message.js';
+import type { ItemFrame } from './extract-items.js';
+import { EDIT_WORDS, PLACED_ORDER_WORDS } from './lexicon.js';
+import type { ItemMarks } from './types.js';
+
+/** Words that make the amount beside them the amount meant, not one more: "gulanya jadi 2 kg", "maksudnya 3". */
+const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'ralat', 'koreksi']);
+/** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
+const DROP_AFTER = new Set(['gajadi', 'batal']);
+/** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
+const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm']);
+
+/**
+ * How each item of a message changes the cart, read from the words around it: the nearest
+ * edit word before it ("tambah gas 1" adds, even after "galonnya 2 aja"), an amount that is
+ * the one meant ("jadi 2 kg", "2 aja"), a line dropped ("minyaknya ga jadi"), and a line
+ * replaced by another ("bukan kecap, maksudnya skm", "ganti beras jadi premium").
+ * Returns one entry per frame, in order.
+ */
+export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]): ItemMarks[] {
+  const marks: ItemMarks[] = frames.map(() => ({}));
+  const placedOrder = a.words.some((word) => word !== undefined && (PLACED_ORDER_WORDS.has(word) || word === 'pesanan'));
+  frames.forEach((frame, index) => {
+    const mark = marks[index];
+    const clause = clauseOf(a, frame);
+    const edit = nearestEditWord(a, frames, index);
+    if (edit !== undefined) mark.edit = edit;
+    // The item's own words: from the previous item (or the clause start) to the next one.
+    const ownStart = Math.max(clause.start, index > 0 ? frames[index - 1].end : 0);
+    const ownEnd = Math.min(clause.end, frames[index + 1]?.start ?? clause.end);
+    for (let i = ownStart; i < ownEnd; i++) {
+      const word = a.words[i] ?? '';
+      if (EXACT_CUES.has(word) || (word === 'aja' && i > frame.start)) mark.exact = true;
+      // "minyaknya ga jadi", "minyak 2 liter gak usah": that line out (an order already placed is the cancel flow's).
+      if (i >= frame.end && !placedOrder && (DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === ''))) mark.edit = 'remove';
+    }
+    // "bukan kecap, maksudnya skm": the kecap line is the one replaced.
+    const before = previousContent(a, frame.start, clause.start);
+    if (before !== undefined && a.words[before] === 'bukan') {
+      const replacement = frames.findIndex((other, j) => j > index && other.productIds.length === 1);
+      if (replacement >= 0 && frame.productIds.length === 1) {
+        mark.dropped = true;
+        marks[replacement].replaces = frame.productIds[0];
+      } else mark.edit = 'remove';
+    }
+    // "ganti beras jadi premium": the first names the line, the second what it becomes.
+    const next = frames[index + 1];
+    if (edit === 'replace' && next !== undefined && next.start < clause.end && frame.productIds.length === 1 && next.productIds.length === 1 && linksSwap(a, frame.end, next.start)) {
+      mark.dropped = true;
+      marks[index + 1].replaces = frame.productIds[0];
+    }
+  });
+  return marks;
+}
+
+function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index: number): ItemMarks['edit'] {
+  const floor = index > 0 ? frames[index - 1].start : 0;
+  for (let i = frames[index].start - 1; i >= floor; i--) {
+    const edit = EDIT_WORDS.get(a.words[i] ?? '');
+    if (edit !== undefined) return edit;
+  }
+  // Edit words of an earlier item carry on ("hapus gula sama telur").
+  return index > 0 ? nearestEditWord(a, frames, index - 1) : undefined;
+}
+
+function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const word = a.words[i];
+    if (a.tokens[i].kind === 'sep') return false;
+    if (word !== undefined && word !== '' && !SWAP_LINKS.has(word) && word !== 'yang') return false;
+  }
+  return true;
+}
+
+/** The tokens between the separators around a frame. */
+function clauseOf(a: MessageAnalysis, frame: ItemFrame): { start: number; end: number } {
+  let start = frame.start;
+  while (start > 0 && a.tokens[start - 1].kind !== 'sep' && a.tokens[start - 1].kind !== 'q') start--;
+  let end = frame.end;
+  while (end < a.tokens.length && a.tokens[end].kind !== 'sep' && a.tokens[end].kind !== 'q') end++;
+  return { start, end };
+}
+
+function previousContent(a: MessageAnalysis, from: number, start: number): number | undefined {
+  for (let i = from - 1; i >= start; i--) if (a.words[i] !== '' && !['yang', 'eh', 'salah'].includes(a.words[i] ?? '')) return i;
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { openChatHarness, type ChatHarness } from './chat-harness.js';
+
+// Answers given before their question are kept; corrections replace the line they mean.
+let chat: ChatHarness;
+beforeAll(async () => {
+  chat = await openChatHarness();
+});
+afterAll(async () => {
+  await chat?.close();
+});
+
+const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
+const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone }).lean())?.cart ?? [];
+const say = async (phone: string, text: string) => (await chat.send(phone, text)).join('\n---\n');
+const lines = (order: Awaited<ReturnType<typeof latestOrder>>) => order?.items.map((item) => `${item.productId} ${item.quantity} ${item.unit}`).sort();
+
+describe('everything in one message', () => {
+  test('items, delivery address and payment go straight to the summary; the yes places exactly that', async () => {
+    const phone = '+6281233310001';
+    const summary = await say(phone, 'minyak 2 liter sama gula 1 kg, dianter ke Jl. Kenanga No. 7 ya, bayar tf');
+    expect(summary).toContain('Ringkasan pesanan');
+    expect(summary).toContain('Pengambilan: diantar (Jl. Kenanga No. 7)');
+    expect(summary).toContain('Pembayaran: transfer');
+    expect(summary).not.toContain('Diambil atau diantar?');
+    expect(await chat.models.Order.countDocuments({ phone })).toBe(0);
+    await say(phone, 'ya');
+    const order = await latestOrder(phone);
+    expect(lines(order)).toEqual(['GULA 1 kg', 'MINYAKITA 2 liter']);
+    expect(order?.fulfilment).toEqual({ method: 'delivery', address: 'Jl. Kenanga No. 7' });
+    expect(order?.payment.method).toBe('transfer');
+  });
+
+  test('pickup and cash in one message without punctuation ask nothing more but the yes', async () => {
+    const phone = '+6281233310002';
+    expect(await say(phone, 'gula 1kg telor 1 papan ambil sendiri bayar cash')).toContain('Pembayaran: bayar di tempat');
+    await say(phone, 'iya');
+    const order = await latestOrder(phone);
+    expect(order?.fulfilment.method).toBe('pickup');
+    expect(order?.payment.method).toBe('cod');
+  });
+
+  test('an answer given early is kept: the address at the pickup-or-delivery question, the payment with it', async () => {
+    const phone = '+6281233310003';
+    await say(phone, 'pesen migor 2 liter');
+    expect(await say(phone, 'dianter ya ke jl. melati no 3 rt 05, cod')).toContain('Pengambilan: diantar (jl. melati no 3 rt 05)');
+  });
+
+  test('a refused payment word (QRIS off, savings for a non-member) is left for its question', async () => {
+    const phone = '+6281233310004';
+    const reply = await say(phone, 'gula 1 kg ambil sendiri potong simpanan');
+    expect(reply).toContain('Bayar pakai apa?');
+  });
+});
+
+describe('corrections replace the line they mean', () => {
+  test('"ganti yang premium aja" swaps the rice and keeps its 5 kg', async () => {
+    const phone = '+6281233310011';
+    await say(phone, 'beras 5 kg');
+    await say(phone, 'ganti yang premium aja');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]);
+  });
+
+  test('"bukan kecap, maksudnya skm" replaces the kecap with two cans of SKM', async () => {
+    const phone = '+6281233310012';
+    await say(phone, 'kecap 2 botol');
+    await say(phone, 'bukan kecap, maksudnya skm');
+    expect(await cartOf(phone)).toEqual([{ productId: 'SKM', unit: 'kaleng', quantity: 2 }]);
+  });
+
+  test('"minyaknya ga jadi" takes out the oil only', async () => {
+    const phone = '+6281233310013';
+    await say(phone, 'beras 5 kg sama minyak 2 liter');
+    await say(phone, 'minyaknya ga jadi');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]);
+  });
+
+  test('at the summary, "galonnya 2 aja, sama tambah gas 1" sets the water to 2 and adds the gas', async () => {
+    const phone = '+6281233310014';
+    await say(phone, 'galon 3 diantar ke jl. sirsak no 4 bayar qris');
+    const summary = await say(phone, 'eh galonnya 2 aja, sama tambah gas 1');
+    expect(summary).toContain('Ringkasan pesanan');
+    expect(await cartOf(phone)).toEqual([
+      { productId: 'AIR-GALON', unit: 'galon', quantity: 2 },
+      { productId: 'LPG-3KG', unit: 'tabung', quantity: 1 },
+    ]);
+  });
+
+  test('naming a product already in the cart without an amount changes nothing ("oke tetep premium")', async () => {
+    const phone = '+6281233310015';
+    await say(phone, 'beras premium 5 kg');
+    await say(phone, 'oke tetep premium');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]);
+  });
+});
+
+describe('a question mid-checkout', () => {
+  test('is answered and the conversation stays at its question', async () => {
+    const phone = '+6281233310021';
+    await say(phone, 'beras 5 kg');
+    const fee = await say(phone, 'ongkirnya berapa?');
+    expect(fee).toContain('Ongkir Rp5.000');
+    expect(fee).not.toContain('Pilih kategori');
+    expect(await say(phone, 'oke diantar aja ke jl. kenanga no 5')).toContain('Bayar pakai apa?');
+    expect(await say(phone, 'bisa qris?')).toContain('QRIS');
+    expect(await say(phone, 'buka sampai jam berapa?')).toContain('Gerai buka');
+    expect(await say(phone, 'cod')).toContain('Ringkasan pesanan');
+    await say(phone, 'iya');
+    const order = await latestOrder(phone);
+    expect(lines(order)).toEqual(['BERAS-MED 5 kg']);
+    expect(order?.fulfilment).toEqual({ method: 'delivery', address: 'jl. kenanga no 5' });
+    expect(order?.payment.method).toBe('cod');
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, test } from '@jest/globals';
+import { demoCatalog } from '../../src/demo/catalog.js';
+import { createCatalog } from '../../src/language/catalog.js';
+import { understand } from '../../src/language/understand.js';
+
+const catalog = createCatalog(demoCatalog);
+
+describe('checkout answers given anywhere in a message', () => {
+  test.each([
+    ['minyak 2 liter sama gula 1 kg, dianter ke Jl. Kenanga No. 7 ya, bayar tf', { fulfilment: 'delivery', address: 'Jl. Kenanga No. 7', payment: 'transfer' }],
+    ['dianter ya ke jl. melati no 3 rt 05', { fulfilment: 'delivery', address: 'jl. melati no 3 rt 05' }],
+    ['kirim ke rumah bu Ani dekat masjid, bayar di tempat', { fulfilment: 'delivery', address: 'rumah bu Ani dekat masjid', payment: 'cod' }],
+    ['alamat: Perum Griya Indah Blok C2 no 5', { address: 'Perum Griya Indah Blok C2 no 5' }],
+    ['Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas"', { address: 'Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas"' }],
+    ['beras 5kg antar ke Jl. Gula Batu 3 cod', { fulfilment: 'delivery', address: 'Jl. Gula Batu 3', payment: 'cod' }],
+    ['ambl sndiri', { fulfilment: 'pickup' }],
+    ['gak usah dianter, ambil aja', { fulfilment: 'pickup' }],
+    ['ga bisa tf, cod aja', { payment: 'cod' }],
+    ['bayar pas nyampe aja', { payment: 'cod' }],
+    ['transfer bri ya', { payment: 'transfer' }],
+    ['potong simpanan', { payment: 'simpanan' }],
+    ['pake qris', { payment: 'qris' }],
+  ])('%j', (text, expected) => {
+    const { fulfilment, address, payment } = understand(text, catalog);
+    expect({ fulfilment, address, payment }).toEqual({ fulfilment: undefined, address: undefined, payment: undefined, ...expected });
+  });
+
+  test.each([
+    'bisa qris?',
+    'bisa dianter gak?',
+    'kapan dikirim?',
+    'cek saldo simpanan',
+    'ambil 2 kg beras',
+    'rumah saya',
+  ])('%j answers nothing', (text) => {
+    const { fulfilment, address, payment } = understand(text, catalog);
+    expect({ fulfilment, address, payment }).toEqual({ fulfilment: undefined, address: undefined, payment: undefined });
+  });
+
+  test('a street named after a product is the address, not an item', () => {
+    const result = understand('beras 5kg antar ke Jl. Gula Batu 3 cod', catalog);
+    expect(result.items.map((item) => item.productId)).toEqual(['BERAS-MED']);
+  });
+
+  test('a house number ("No. 7") is not a refusal', () => {
+    expect(understand('dianter ke Jl. Kenanga No. 7', catalog).confirmation).toBeUndefined();
+  });
+});
+
+describe('how each item edits the cart', () => {
+  const marks = (text: string) => understand(text, catalog).items.map(({ productId, edit, exact, replaces }) => ({ productId, edit, exact, replaces }));
+
+  test.each([
+    ['gulanya jadi 2 kg, berasnya tetep', [{ productId: 'GULA', exact: true }, { productId: 'BERAS-MED' }]],
+    ['eh galonnya 2 aja, sama tambah gas 1', [{ productId: 'AIR-GALON', exact: true }, { productId: 'LPG-3KG', edit: 'add' }]],
+    ['beras 2 kg sama gula 1 kg aja', [{ productId: 'BERAS-MED' }, { productId: 'GULA', exact: true }]],
+    ['bukan kecap, maksudnya skm', [{ productId: 'SKM', exact: true, replaces: 'KECAP' }]],
+    ['ganti kecap jadi skm', [{ productId: 'SKM', edit: 'replace', exact: true, replaces: 'KECAP' }]],
+    // One product named: the cart decides which line of its kind it replaces.
+    ['ganti yang premium aja', [{ productId: 'BERAS-PREMIUM', edit: 'replace', exact: true }]],
+    ['minyaknya ga jadi', [{ productId: 'MINYAKITA', edit: 'remove' }]],
+    ['hapus gula sama telur', [{ productId: 'GULA', edit: 'remove' }, { productId: 'TELUR', edit: 'remove' }]],
+  ])('%j', (text, expected) => {
+    expect(marks(text)).toEqual(expected.map((mark) => ({ edit: undefined, exact: undefined, replaces: undefined, ...mark })));
+  });
+
+  test('"minyaknya ga jadi" is a cart edit, not a cancellation; "gak jadi pesen" still cancels', () => {
+    expect(understand('minyaknya ga jadi', catalog).intent).toBe('order');
+    expect(understand('gak jadi pesen', catalog).intent).toBe('cancel');
+    expect(understand('batal pesanan beras tadi', catalog).intent).toBe('cancel');
+  });
+});
+
+describe('questions about the shop', () => {
+  test.each([
+    ['ongkirnya berapa?', 'delivery_fee'],
+    ['ongkos kirim brp kak', 'delivery_fee'],
+    ['buka sampai jam berapa kak?', 'opening_hours'],
+    ['bisa qris?', 'payment_options'],
+    ['rekeningnya apa kak', 'payment_options'],
+  ])('%j asks about %s', (text, topic) => {
+    expect(understand(text, catalog).asks).toBe(topic);
+  });
+
+  test.each(['bisa dianter jam 4?', 'gula berapa?', 'ongkir'])('%j is not a question about the shop', (text) => {
+    expect(understand(text, catalog).asks).toBeUndefined();
+  });
+});
+
+test('"oke gas" is a go-ahead, not a cylinder of LPG; "ok gas 1 tabung" is', () => {
+  const goAhead = understand('oke gas', catalog);
+  expect(goAhead.items).toEqual([]);
+  expect(goAhead.reply).toEqual({ yes: true });
+  expect(understand('ok gas 1 tabung', catalog).items.map((item) => item.productId)).toEqual(['LPG-3KG']);
+});
