@@ -131,9 +131,28 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
       notes.push(...applyItem(context, item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit, item));
     });
     notes.push(...queueClarifications(context, understanding.clarifications, understanding.edit ?? 'add'));
+    notes.push(...capToOrderLimits(context));
     return notes;
   },
 };
+
+/**
+ * A per-order limit ("LPG paling banyak 1 tabung per pesanan") is applied as the item enters
+ * the cart, and said, rather than refused after the resident has answered everything. Only
+ * products sold in one unit, where the limit's unit is that unit; the rest is checked when
+ * the order is placed (as are the per-day limits).
+ */
+function capToOrderLimits(context: FlowContext): ReplyMessage[] {
+  const notes: ReplyMessage[] = [];
+  for (const limit of context.facts.coop.settings.householdLimits) {
+    const product = findProduct(context.facts, limit.productId);
+    const line = context.conversation.cart.find((candidate) => candidate.productId === limit.productId);
+    if (!product || product.units.length !== 1 || !line || line.quantity <= limit.maxPerOrder) continue;
+    context.conversation.cart = editCart(context.conversation.cart, 'replace', { productId: line.productId, unit: line.unit, quantity: limit.maxPerOrder });
+    notes.push({ key: 'order:limit_capped', params: { name: product.name, max: limit.maxPerOrder, unit: line.unit } });
+  }
+  return notes;
+}
 
 /** The one cart line of the same category ("ganti yang premium aja" with Beras Medium in the cart). */
 function siblingInCart(context: FlowContext, productId: string): string | undefined {

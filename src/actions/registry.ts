@@ -79,6 +79,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:rejected.unit_unavailable',
       'order:rejected.out_of_stock',
       'order:rejected.limit_per_order',
+      'order:limit_capped',
       'order:rejected.limit_per_day',
       'order:rejected.insufficient_sukarela',
       'order:rejected.simpanan_members_only',

@@ -142,6 +142,13 @@ export function tokenize(text: string): Token[] {
       i = j;
       continue;
     }
+    // A thumbs-up or OK hand (any skin tone) says "ok".
+    if (c === 0xd83d && (s.charCodeAt(i + 1) === 0xdc4d || s.charCodeAt(i + 1) === 0xdc4c)) {
+      tokens.push({ kind: 'word', text: 'ok', value: 0, glued: false, start: i, end: i + 2 });
+      glued = false;
+      i += 2;
+      continue;
+    }
     glued = false;
     if (c === 10 || c === 13) { pushSep('\n', i); lineStart = true; }
     else if (c === 44 || c === 43 || c === 38 || c === 59 || c === 46) pushSep(s[i], i); // , + & ; .

@@ -112,3 +112,10 @@ describe('a question mid-checkout', () => {
     expect(order?.payment.method).toBe('cod');
   });
 });
+
+test('a per-order limit applies as the item enters the cart, and says so', async () => {
+  const phone = '+6281233310031';
+  const reply = await say(phone, 'gas 2 tabung');
+  expect(reply).toContain('LPG 3 kg paling banyak 1 tabung per pesanan, jadi saya masukkan 1 tabung.');
+  expect(await cartOf(phone)).toEqual([{ productId: 'LPG-3KG', unit: 'tabung', quantity: 1 }]);
+});

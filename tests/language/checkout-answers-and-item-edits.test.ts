@@ -93,3 +93,11 @@ test('"oke gas" is a go-ahead, not a cylinder of LPG; "ok gas 1 tabung" is', () 
   expect(goAhead.reply).toEqual({ yes: true });
   expect(understand('ok gas 1 tabung', catalog).items.map((item) => item.productId)).toEqual(['LPG-3KG']);
 });
+
+test.each(['👍', '👍🏽 kak', 'yaudah gpp, iya pesen', 'nggih'])('%j is a yes', (text) => {
+  expect(understand(text, catalog).reply).toEqual({ yes: true });
+});
+
+test('"yaudah gak jadi" is no yes', () => {
+  expect(understand('yaudah gak jadi', catalog).reply).toBeUndefined();
+});
