@@ -10,17 +10,11 @@ import { mentionsQuantity } from '../language/mentions-quantity.js';
 import { understand } from '../language/understand.js';
 import type { Clarification, ItemRequest } from '../language/types.js';
 import { findProduct, toPricedProduct } from './catalog-lookup.js';
+import type { pendingChoiceSchema } from './session-vars.js';
 import { unitPrices } from './unit-prices.js';
 
 /** An ambiguous product waiting for the resident's answer, kept in session vars. */
-export interface PendingChoice {
-  text: string;
-  candidates: string[];
-  edit: CartEdit;
-  quantity?: number;
-  unit?: string;
-  amountRp?: number;
-}
+export type PendingChoice = z.infer<typeof pendingChoiceSchema>;
 
 const noParams = z.strictObject({});
 

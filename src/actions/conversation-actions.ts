@@ -1,5 +1,6 @@
 import { priceCart } from './catalog-lookup.js';
 import { z } from 'zod';
+import { sessionVarsSchema, type SessionVars } from './session-vars.js';
 import type { PureAction } from '../engine/registry.js';
 import { listCategories, productsInCategory } from './catalog-lookup.js';
 
@@ -9,10 +10,10 @@ function choiceOf(context: Parameters<PureAction['run']>[0]): number | undefined
   return context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined;
 }
 
-/** vars.set: stores fixed answers such as `fulfilment: pickup`. */
-export const setVars: PureAction<Record<string, string | number | boolean>> = {
+/** vars.set: stores fixed answers such as `fulfilment: pickup` (names and values as the session vars schema allows). */
+export const setVars: PureAction<SessionVars> = {
   kind: 'pure',
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).refine((value) => Object.keys(value).length > 0, 'name at least one variable'),
+  params: sessionVarsSchema.strict().refine((value) => Object.keys(value).length > 0, 'name at least one variable'),
   run(context, params) {
     Object.assign(context.conversation.vars, params);
   },
@@ -33,7 +34,7 @@ export const quoteTotal: PureAction<Record<string, never>> = {
 /** vars.unset: forgets answers. */
 export const unsetVars: PureAction<{ names: string[] }> = {
   kind: 'pure',
-  params: z.strictObject({ names: z.array(z.string().min(1)).min(1) }),
+  params: z.strictObject({ names: z.array(sessionVarsSchema.keyof()).min(1) }),
   run(context, params) {
     for (const name of params.names) delete context.conversation.vars[name];
   },
@@ -42,7 +43,7 @@ export const unsetVars: PureAction<{ names: string[] }> = {
 /** vars.fromEvent: copies fields of an effect's outcome into vars (e.g. the order to cancel). */
 export const copyEventVars: PureAction<{ fields: string[] }> = {
   kind: 'pure',
-  params: z.strictObject({ fields: z.array(z.string().min(1)).min(1) }),
+  params: z.strictObject({ fields: z.array(sessionVarsSchema.keyof()).min(1) }),
   run(context, params) {
     if (context.input.kind !== 'event') return;
     for (const field of params.fields) context.conversation.vars[field] = context.input.event.data?.[field];

@@ -8,6 +8,7 @@ const noParams = z.strictObject({});
 /** member.checkPin: checks the PIN in the message; five misses lock for 30 minutes. */
 export const checkPin: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['pin.not_member', 'pin.ok', 'pin.locked', 'pin.wrong'],
   params: noParams,
   async run(context) {
     if (!context.member) return { name: 'pin.not_member' };
@@ -21,6 +22,7 @@ export const checkPin: Effect<Record<string, never>> = {
 /** savings.load: balances and the latest ledger entries. */
 export const loadBalance: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['balance.not_member', 'balance.loaded'],
   params: noParams,
   async run(context) {
     if (!context.member) return { name: 'balance.not_member' };
@@ -48,6 +50,7 @@ export const loadBalance: Effect<Record<string, never>> = {
 /** contact.setReminders {enabled}: STOP turns scheduled reminders (simpanan wajib) off for this phone, MULAI on again. */
 export const setReminders: Effect<{ enabled: boolean }> = {
   kind: 'effect',
+  emits: [],
   params: z.strictObject({ enabled: z.boolean() }),
   async run(context, params) {
     await context.models.Contact.updateOne({ _id: context.contact._id }, { $set: { remindersOptOut: !params.enabled } });
@@ -57,6 +60,7 @@ export const setReminders: Effect<{ enabled: boolean }> = {
 /** contact.saveLanguage: remembers the conversation's language on the contact. */
 export const saveLanguage: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: [],
   params: noParams,
   async run(context) {
     await context.models.Contact.updateOne({ _id: context.contact._id }, { $set: { language: context.conversation.language } });

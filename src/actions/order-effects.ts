@@ -25,6 +25,7 @@ function orderLine(order: OrderDoc) {
 /** order.place: places the cart as an order (stock, limits and simpanan inside one transaction). */
 export const placeOrderEffect: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['order.placed', 'order.rejected'],
   params: noParams,
   async run(context) {
     const { vars, cart } = context.conversation;
@@ -62,6 +63,7 @@ export const placeOrderEffect: Effect<Record<string, never>> = {
 /** orders.loadRecent: the resident's last three orders. */
 export const loadRecentOrders: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['orders.none', 'orders.loaded'],
   params: noParams,
   async run(context) {
     const orders = await context.models.Order.find({ coopId: context.coop._id, phone: context.phone }).sort({ placedAt: -1, number: -1 }).limit(3).lean();
@@ -73,6 +75,7 @@ export const loadRecentOrders: Effect<Record<string, never>> = {
 /** order.findCancellable: the latest order, if the coop has not confirmed it yet. */
 export const findCancellableOrder: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['cancel.none', 'cancel.too_late', 'cancel.candidate'],
   params: noParams,
   async run(context) {
     const latest = await context.models.Order.findOne({ coopId: context.coop._id, phone: context.phone, status: { $ne: 'cancelled' } }).sort({ placedAt: -1, number: -1 }).lean();
@@ -85,6 +88,7 @@ export const findCancellableOrder: Effect<Record<string, never>> = {
 /** order.cancel: cancels the order chosen earlier (vars.cancelNumber). */
 export const cancelOrderEffect: Effect<Record<string, never>> = {
   kind: 'effect',
+  emits: ['order.cancelled', 'order.cancel_refused'],
   params: noParams,
   async run(context) {
     const number = Number(context.conversation.vars.cancelNumber);

@@ -5,6 +5,7 @@ import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLa
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
 import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEffect } from './order-effects.js';
+import { sessionVarsSchema } from './session-vars.js';
 import { views } from './views.js';
 
 /** Everything the flow files may name. */
@@ -42,6 +43,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
     },
     guards,
     views,
+    varsSchema: sessionVarsSchema,
     codeLocaleKeys: [
       'common:numbered',
       'common:error',

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { z } from 'zod';
 import type { ChannelName } from '../channels/types.js';
 import { conversationSchema, type Conversation } from '../engine/conversation.js';
 import type { Logger } from '../logger.js';
@@ -28,17 +29,19 @@ export function describeSessionKey(key: SessionKey): string {
 }
 
 /** The conversation a stored session document holds (none when expired or unreadable). */
-export function readSession(doc: SessionDoc | null, now: Date, logger: Logger): LoadedSession {
+export function readSession(doc: SessionDoc | null, now: Date, logger: Logger, varsSchema?: z.ZodType<Record<string, unknown>>): LoadedSession {
   if (!doc) return {};
   const stored = { id: doc._id, version: doc.version, recentMessageIds: doc.recentMessageIds ?? [] };
   if (doc.expiresAt <= now) return { stored };
   const migrated = migrateSession(doc);
   const parsed = conversationSchema.safeParse(migrated);
-  if (!parsed.success) {
-    logger.warn({ issue: parsed.error.issues[0]?.message }, 'stored session unreadable, starting fresh');
+  const vars = parsed.success && varsSchema ? varsSchema.safeParse(parsed.data.vars) : undefined;
+  if (!parsed.success || (vars && !vars.success)) {
+    const issue = !parsed.success ? parsed.error.issues[0] : vars?.error?.issues[0];
+    logger.warn({ issue: issue?.message, path: issue?.path.join('.') }, 'stored session unreadable, starting fresh');
     return { stored };
   }
-  return { stored, conversation: parsed.data };
+  return { stored, conversation: vars ? { ...parsed.data, vars: vars.data as Record<string, unknown> } : parsed.data };
 }
 
 /** Brings older stored sessions to the current shape (version 1 is the first). */

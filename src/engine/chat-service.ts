@@ -64,6 +64,8 @@ export interface ChatServiceDeps {
   onOutboxWritten?: (provider: ProviderName) => void;
   /** Staff commands: a staff phone's messages go here, never into the resident flows. */
   staffChat?: StaffChat;
+  /** What the flows may name; the product's own unless a test swaps an effect. */
+  registry?: ProductFlowRegistry;
 }
 
 /** Effects chaining into events more often than this in one message is a flow loop. */
@@ -78,7 +80,7 @@ export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../../locales/', impor
 export async function createChatService(deps: ChatServiceDeps): Promise<ChatService> {
   const clock = deps.clock ?? (() => new Date());
   const locales = await loadLocales(deps.localesDir ?? DEFAULT_LOCALES_DIR);
-  const registry = createFlowRegistry();
+  const registry = deps.registry ?? createFlowRegistry();
   const book = await loadFlows(deps.flowsDir ?? DEFAULT_FLOWS_DIR, registry, locales.missingIn);
   const { models } = deps;
   const stores: DispatcherStores = {
@@ -168,7 +170,7 @@ class Dispatcher {
       const now = this.clock();
       // A retry follows someone else's save: it must read again.
       const records = attempt === 1 ? await prefetched : await this.stores.conversations.load(key);
-      const loaded = readSession(records.session, now, log);
+      const loaded = readSession(records.session, now, log, this.registry.varsSchema);
       const turn = await this.runTurn(message, records, loaded.conversation, now, log, noteLanguage);
       const texts = renderReplies(turn.replies, { i18n: this.locales.i18n, language: turn.language, channel: message.channel, timeZone: turn.timeZone });
       try {
@@ -261,8 +263,15 @@ class Dispatcher {
       }
       log.debug({ effect: call.action, event: event?.name }, 'effect ran');
       if (!event) continue;
+      if (!action.emits.includes(event.name)) log.error({ effect: call.action, event: event.name }, 'effect emitted an event it does not declare');
       const next = transition(this.book, conversation, { kind: 'event', event, facts });
-      if (!next.matched) log.warn({ event: event.name, state: `${conversation.flow}.${conversation.state}` }, 'no flow transition for event');
+      if (!next.matched) {
+        // The flow loader checks declared outcomes; an undeclared one must still get the resident a reply.
+        log.error({ effect: call.action, event: event.name, state: `${conversation.flow}.${conversation.state}` }, 'no flow transition for event; the resident gets the polite error');
+        replies.push({ key: 'common:error', params: {} });
+        conversation = { ...conversation, flow: this.book.home.flow, state: this.book.home.state };
+        continue;
+      }
       replies.push(...next.replies);
       conversation = next.conversation;
       queue.push(...next.effects);

@@ -110,6 +110,7 @@ export function compileFlows(sources: { file: string; text: string }[], registry
       home = compiler.target(file, flow.id, flow.home, ['home']);
     }
   }
+  if (issues.length === 0) checkEffectEvents(parsed, { flows, global }, registry, report);
   const first = parsed[0];
   if (!fallback) issues.push({ file: first?.file ?? 'flows', line: 1, message: 'no flow file declares a fallback' });
   if (!home) issues.push({ file: first?.file ?? 'flows', line: 1, message: 'no flow file declares home' });
@@ -122,6 +123,54 @@ export function compileFlows(sources: { file: string; text: string }[], registry
 }
 
 type Report = (file: ParsedFile, path: Path, message: string) => void;
+
+/**
+ * The contract between effects and flows: a flow waits only on events some effect emits (a
+ * typo would wait forever), and wherever an effect runs, the state its events reach handles
+ * each of them (an unhandled outcome would leave the resident without a reply).
+ */
+function checkEffectEvents(parsed: ParsedFile[], book: Pick<FlowBook, 'flows' | 'global'>, registry: FlowRegistry, report: Report): void {
+  const emitted = new Set(Object.values(registry.actions).flatMap((action) => (action.kind === 'effect' ? action.emits : [])));
+  const handles = (ref: StateRef, event: string) => {
+    const flow = book.flows.get(ref.flow);
+    const candidates = [...(flow?.states.get(ref.state)?.on ?? []), ...(flow?.common ?? []), ...book.global];
+    return candidates.some((transition) => transition.match.some((spec) => spec.event === event));
+  };
+  for (const file of parsed) {
+    const { flow } = file;
+    const lists: { path: Path; owner?: string; transitions: RawTransition[] }[] = [
+      { path: ['common'], transitions: flow.common ?? [] },
+      { path: ['global'], transitions: flow.global ?? [] },
+      ...(flow.fallback ? [{ path: ['fallback'], transitions: [flow.fallback], owner: undefined }] : []),
+    ];
+    for (const [name, state] of Object.entries(flow.states)) {
+      lists.push({ path: ['states', name, 'on'], owner: name, transitions: state.on ?? [] });
+      lists.push({ path: ['states', name, 'always'], owner: name, transitions: state.always ?? [] });
+      if (state.otherwise) lists.push({ path: ['states', name, 'otherwise'], owner: name, transitions: [state.otherwise] });
+      if (state.entry?.do) lists.push({ path: ['states', name, 'entry'], owner: name, transitions: [{ do: state.entry.do }] });
+    }
+    for (const { path, owner, transitions } of lists) {
+      transitions.forEach((transition, index) => {
+        const here: Path = path.at(-1) === 'otherwise' || path.at(-1) === 'entry' || path[0] === 'fallback' ? path : [...path, index];
+        const specs = transition.match === undefined ? [] : Array.isArray(transition.match) ? transition.match : [transition.match];
+        for (const spec of specs) {
+          if (spec.event !== undefined && !emitted.has(spec.event)) report(file, [...here, 'match'], `no effect emits the event "${spec.event}"`);
+        }
+        // Events reach the state the transition leads to (its own state without a target).
+        const receiver = transition.target
+          ? transition.target.includes('.') ? { flow: transition.target.slice(0, transition.target.indexOf('.')), state: transition.target.slice(transition.target.indexOf('.') + 1) } : { flow: flow.id, state: transition.target }
+          : owner !== undefined ? { flow: flow.id, state: owner } : undefined;
+        (transition.do ?? []).forEach((ref, at) => {
+          const name = typeof ref === 'string' ? ref : ref.action;
+          const action = registry.actions[name];
+          if (action?.kind !== 'effect' || action.emits.length === 0) return;
+          const missing = receiver ? action.emits.filter((event) => !handles(receiver, event)) : [...action.emits];
+          if (missing.length > 0) report(file, [...here, 'do', at], `effect "${name}" can emit ${missing.map((event) => `"${event}"`).join(', ')}, which ${receiver ? `state ${receiver.flow}.${receiver.state}` : 'nothing here'} does not handle`);
+        });
+      });
+    }
+  }
+}
 type RawTransition = { match?: MatchSpec | MatchSpec[]; guard?: string; do?: z.infer<typeof actionRefSchema>[]; reply?: unknown[]; target?: string; reenter?: boolean };
 
 function createCompiler(registry: FlowRegistry, checkLocaleKey: LocaleKeyCheck, stateExists: (ref: StateRef) => boolean, report: Report) {

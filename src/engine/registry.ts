@@ -17,6 +17,8 @@ export interface PureAction<P = Record<string, unknown>> {
 export interface EffectAction<P = Record<string, unknown>, C = unknown> {
   kind: 'effect';
   params: z.ZodType<P>;
+  /** Every event name `run` can return: the flow loader checks each is handled where the effect runs. */
+  emits: readonly string[];
   run(context: C, params: P): Promise<EngineEvent | void>;
 }
 
@@ -31,4 +33,6 @@ export interface FlowRegistry<C = unknown> {
   views: Record<string, View>;
   /** Keys that TypeScript code renders directly (list items, errors); checked like flow keys. */
   codeLocaleKeys: string[];
+  /** The shape of session `vars`, checked when a session is loaded (an unreadable one starts fresh). */
+  varsSchema?: z.ZodType<Record<string, unknown>>;
 }

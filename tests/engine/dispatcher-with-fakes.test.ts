@@ -2,6 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import type { ChannelName, InboundMessage, ProviderName } from '../../src/channels/types.js';
 import { SESSION_TTL_MS } from '../../src/db/session-store.js';
 import { demoCoop } from '../../src/demo/coop.js';
+import type { ProductFlowRegistry } from '../../src/actions/effect-context.js';
+import { createFlowRegistry } from '../../src/actions/registry.js';
 import { createChatService, type DispatcherStores } from '../../src/engine/chat-service.js';
 import { silentLogger } from '../../src/logger.js';
 import { INLINE_REPLY_HOLD_MS } from '../../src/outbox/reply-drafts.js';
@@ -29,7 +31,7 @@ function createGate() {
 /** Lets every pending promise callback run (no timers involved). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function startDispatcher(overrides: Partial<DispatcherStores> = {}) {
+async function startDispatcher(overrides: Partial<DispatcherStores> = {}, registry?: ProductFlowRegistry) {
   const stores: InMemoryStores = createInMemoryStores();
   const clock = createFakeClock();
   const woken: ProviderName[] = [];
@@ -40,6 +42,7 @@ async function startDispatcher(overrides: Partial<DispatcherStores> = {}) {
     clock: clock.now,
     stores: { ...stores, ...overrides },
     onOutboxWritten: (provider) => woken.push(provider),
+    ...(registry ? { registry } : {}),
   });
   let counter = 0;
   const message = (from: string, text: string, options: { id?: string; channel?: ChannelName; provider?: ProviderName } = {}): InboundMessage => ({
@@ -60,6 +63,18 @@ async function startDispatcher(overrides: Partial<DispatcherStores> = {}) {
 }
 
 describe('dispatcher on in-memory stores', () => {
+  test('an effect outcome no flow handles gets the polite error and the conversation back home, never silence', async () => {
+    const registry = createFlowRegistry();
+    const loadRecent = registry.actions['orders.loadRecent'];
+    // An effect that breaks its declared contract (the flow loader cannot see this one).
+    registry.actions['orders.loadRecent'] = { ...loadRecent, kind: 'effect', emits: ['orders.loaded', 'orders.none'], run: async () => ({ name: 'orders.unexpected' }) };
+    const chat = await startDispatcher({}, registry);
+    expect(await chat.say(BUDI, 'cek status pesanan')).toBe(APOLOGY);
+    expect(chat.sessionOf(BUDI)).toMatchObject({ flow: 'menu', state: 'idle' });
+    // The next message is understood as usual.
+    expect(await chat.say(BUDI, 'beras 2 kg')).toContain('Beras Medium 2 kg');
+  });
+
   test('a cart built over several messages lands in the session with the right lines', async () => {
     const chat = await startDispatcher();
     expect(await chat.say(BUDI, 'beras 2 kg, gula 1 kg, minyak 2 liter')).toContain('Gula Pasir 1 kg');

@@ -63,6 +63,8 @@ describe('flow validation', () => {
     ['an unknown field', 'flows/balance.yaml', '      - match: { pin: true }', '      - match: { pin: true }\n        targt: ask_pin', 'targt', 'unknown field "targt"'],
     ['an unknown match condition', 'flows/order.yaml', 'match: { choice: any }', 'match: { choise: any }', 'choise', 'choise'],
     ['bad action params', 'flows/status.yaml', 'params: { fields: [cancelNumber] }', 'params: { fields: [] }', 'fields: []', 'bad params for action "vars.fromEvent"'],
+    ['a session var value its schema refuses', 'flows/order.yaml', 'params: { payment: qris } }', 'params: { payment: cheque } }', 'payment: cheque', 'bad params for action "vars.set"'],
+    ['a session var nobody declared', 'flows/order.yaml', 'params: { names: [address] } }', 'params: { names: [adress] } }', 'adress', 'bad params for action "vars.unset"'],
   ])('%s is refused with file and line', (_name, file, from, to, needle, message) => {
     const edited = replaceOnce(real.find((source) => source.file === file)!.text, from, to);
     const issues = issuesWith(file, () => edited);
@@ -70,6 +72,21 @@ describe('flow validation', () => {
     expect(issues[0].file).toBe(file);
     expect(issues[0].line).toBe(lineOf(edited, needle));
     expect(issues[0].message).toContain(message);
+  });
+
+  test('waiting on an event no effect emits (a typo) is refused, and so is the outcome now unhandled', () => {
+    const edited = replaceOnce(real.find((source) => source.file === 'flows/status.yaml')!.text, 'match: { event: orders.none }', 'match: { event: orders.nothing }');
+    const issues = issuesWith('flows/status.yaml', () => edited);
+    expect(issues.map((issue) => [issue.line, issue.message])).toEqual([
+      [lineOf(edited, 'do: [orders.loadRecent]'), 'effect "orders.loadRecent" can emit "orders.none", which state status.loading does not handle'],
+      [lineOf(edited, 'orders.nothing'), 'no effect emits the event "orders.nothing"'],
+    ]);
+  });
+
+  test('a state that runs an effect without handling each of its outcomes is refused at the effect', () => {
+    const edited = replaceOnce(real.find((source) => source.file === 'flows/balance.yaml')!.text, '      - match: { event: pin.not_member }\n', '      - match: { event: pin.locked }\n');
+    const issues = issuesWith('flows/balance.yaml', () => edited);
+    expect(issues).toEqual([{ file: 'flows/balance.yaml', line: lineOf(edited, 'do: [member.checkPin]'), message: 'effect "member.checkPin" can emit "pin.not_member", which state balance.checking_pin does not handle' }]);
   });
 
   test('broken YAML is refused with file and line', () => {

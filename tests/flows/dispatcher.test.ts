@@ -3,6 +3,7 @@ import { createChatService } from '../../src/engine/chat-service.js';
 import { SessionConflictError } from '../../src/domain/errors.js';
 import { Types } from 'mongoose';
 import { createInstanceRegistry } from '../../src/db/instance-registry.js';
+import { sessionVarsSchema } from '../../src/actions/session-vars.js';
 import { readSession } from '../../src/db/session-store.js';
 import { createTurnWriter } from '../../src/db/turn-writer.js';
 import { createExpireCartsJob } from '../../src/jobs/expire-carts.js';
@@ -114,6 +115,18 @@ describe('dispatcher', () => {
     expect(await chat.models.OutboxItem.countDocuments({ text: 'reply batch-save-2' })).toBe(0);
     expect(await cartOf(SITI)).toEqual([]);
     expect(await cartOf(BUDI)).toEqual([{ productId: 'KECAP', unit: 'botol', quantity: 1 }]);
+    await chat.send(BUDI, 'batal');
+  });
+
+  test('a stored session whose vars break their schema starts fresh instead of reaching a guard', async () => {
+    await chat.send(BUDI, 'batal');
+    await chat.send(BUDI, 'kecap 1 botol');
+    await chat.models.Session.updateOne({ phone: BUDI, channel: 'whatsapp' }, { $set: { 'vars.payment': 'cheque' } });
+    const doc = await chat.models.Session.findOne({ phone: BUDI, channel: 'whatsapp' }).lean();
+    expect(readSession(doc, chat.clock.now(), silentLogger, sessionVarsSchema).conversation).toBeUndefined();
+    expect(readSession(doc, chat.clock.now(), silentLogger).conversation?.vars).toMatchObject({ payment: 'cheque' });
+    // The resident is not stuck: the next message starts a new conversation.
+    expect((await chat.send(BUDI, 'gula 1 kg')).join('\n')).not.toContain('Kecap');
     await chat.send(BUDI, 'batal');
   });
 

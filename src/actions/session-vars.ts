@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const cartEdit = z.enum(['add', 'remove', 'reduce', 'replace']);
+
+/** An ambiguous product waiting for the resident's answer. */
+export const pendingChoiceSchema = z.object({
+  text: z.string(),
+  candidates: z.array(z.string().min(1)).min(1),
+  edit: cartEdit,
+  quantity: z.number().optional(),
+  unit: z.string().optional(),
+  amountRp: z.number().int().positive().optional(),
+});
+
+/**
+ * What a conversation remembers between messages (session `vars`). Checked when a session is
+ * loaded, so a stored value of the wrong shape starts the conversation fresh instead of
+ * surprising a guard, and by `vars.set`, so a flow cannot store a value nobody reads.
+ */
+export const sessionVarsSchema = z.object({
+  fulfilment: z.enum(['pickup', 'delivery']).optional(),
+  address: z.string().min(1).max(300).optional(),
+  payment: z.enum(['cod', 'transfer', 'qris', 'simpanan']).optional(),
+  /** Questions about ambiguous products, oldest first. */
+  pending: z.array(pendingChoiceSchema).optional(),
+  browseCategory: z.string().optional(),
+  browseProduct: z.string().optional(),
+  /** The product of the last price question ("telor sepapan brp?"), for "mau 2 papan" next. */
+  pricedProduct: z.string().optional(),
+  /** The total the summary showed: "ya" places the order only at it. */
+  quotedTotalRp: z.number().int().nonnegative().optional(),
+  /** The order "batal" asked to cancel, while the resident confirms. */
+  cancelNumber: z.number().int().positive().optional(),
+});
+export type SessionVars = z.infer<typeof sessionVarsSchema>;
