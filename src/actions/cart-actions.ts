@@ -6,8 +6,7 @@ import type { Facts } from '../engine/facts.js';
 import type { ReplyMessage } from '../engine/reply-message.js';
 import type { PureAction } from '../engine/registry.js';
 import type { FlowContext } from '../engine/transition-types.js';
-import { mentionsQuantity } from '../language/mentions-quantity.js';
-import { understand } from '../language/understand.js';
+import { resolveAmount } from '../language/detect-amount.js';
 import type { Clarification, ItemRequest } from '../language/types.js';
 import { findProduct, toPricedProduct } from './catalog-lookup.js';
 import type { pendingChoiceSchema } from './session-vars.js';
@@ -246,11 +245,10 @@ export const addBrowsedQuantity: PureAction<Record<string, never>> = {
     const productId = context.conversation.vars.browseProduct as string | undefined;
     const product = productId ? findProduct(context.facts, productId) : undefined;
     if (!product) return;
-    // Re-read the answer as if the product had been named: the language layer parses "2 kg", "setengah kilo".
-    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
-    const item = reread.items.find((candidate) => candidate.productId === product.id);
+    const amount = context.input.understanding.amount;
+    const resolved = amount ? resolveAmount(amount, product.id, context.facts.catalog.index) : undefined;
     delete context.conversation.vars.browseProduct;
-    if (item) return applyItem(context, 'add', item);
+    if (resolved && 'item' in resolved) return applyItem(context, 'add', resolved.item);
     const choice = context.input.understanding.reply?.choice;
     return applyItem(context, 'add', { productId: product.id, unit: product.units[0].code, quantity: choice ?? 1 });
   },
@@ -268,8 +266,7 @@ export function answersPriceQuestion(context: FlowContext): boolean {
   const productId = pricedProduct(context);
   const { understanding } = context.input;
   if (!productId || understanding.reply?.choice !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0) return false;
-  const product = findProduct(context.facts, productId)!;
-  return mentionsQuantity(`${product.name} ${context.input.text}`, context.facts.catalog.index);
+  return understanding.amount !== undefined;
 }
 
 /** price.remember: keeps the product of a one-product price question for a follow-up quantity. */
@@ -295,9 +292,10 @@ export const addPricedQuantity: PureAction<Record<string, never>> = {
     delete context.conversation.vars.pricedProduct;
     const product = productId ? findProduct(context.facts, productId) : undefined;
     if (!product) return;
-    const reread = understand(`${product.name} ${context.input.text}`, context.facts.catalog.index);
-    const item = reread.items.find((candidate) => candidate.productId === product.id);
-    if (item) return applyItem(context, 'add', item);
-    return queueClarifications(context, reread.clarifications, 'add');
+    const amount = context.input.understanding.amount;
+    if (!amount) return;
+    const resolved = resolveAmount(amount, product.id, context.facts.catalog.index);
+    if ('item' in resolved) return applyItem(context, 'add', resolved.item);
+    return queueClarifications(context, [resolved.clarification], 'add');
   },
 };

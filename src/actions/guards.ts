@@ -1,7 +1,5 @@
 import type { Guard } from '../engine/registry.js';
-import { DELIVERY_ADDRESS_WORDS, PLACED_ORDER_WORDS } from '../language/lexicon.js';
-import { mentionsQuantity } from '../language/mentions-quantity.js';
-import { understand } from '../language/understand.js';
+import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
 import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
@@ -23,11 +21,8 @@ export const guards: Record<string, Guard> = {
   isCancelRequest: ({ input }) => input.kind === 'message' && input.understanding.intent === 'cancel',
   // "batalkan pesanan yang tadi", "batal 1001" are about an order already placed, not the cart being built.
   cancelsCartInProgress: (context) =>
-    (context.conversation.cart.length > 0 || readPending(context).length > 0) &&
-    !(context.input.kind === 'message' && context.input.understanding.normalized.split(' ').some((word) => PLACED_ORDER_WORDS.has(word) || /^\d{4,}$/.test(word))),
-  // A bare "no" is an answer, not a house number.
-  looksLikeAddress: ({ input }) =>
-    input.kind === 'message' && input.understanding.reply === undefined && input.understanding.normalized.split(' ').some((word) => DELIVERY_ADDRESS_WORDS.has(word)),
+    (context.conversation.cart.length > 0 || readPending(context).length > 0) && !(context.input.kind === 'message' && context.input.understanding.refersToPlacedOrder),
+  looksLikeAddress: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress === true,
   /** An address written while delivery is chosen ("eh alamatnya salah, jl. melati no 17") replaces the one given. */
   givesDeliveryAddress: (context) => context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context),
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
@@ -85,11 +80,8 @@ export const guards: Record<string, Guard> = {
     if (context.input.kind !== 'message') return false;
     const product = findProduct(context.facts, String(context.conversation.vars.browseProduct ?? ''));
     if (!product) return false;
-    if (context.input.understanding.reply?.choice !== undefined) return true;
-    // "hmm" or "berapa harganya?" reads as the product with no quantity: not an answer.
-    const answer = `${product.name} ${context.input.text}`;
-    if (!mentionsQuantity(answer, context.facts.catalog.index)) return false;
-    const reread = understand(answer, context.facts.catalog.index);
-    return reread.items.some((item) => item.productId === product.id);
+    const { understanding } = context.input;
+    // "hmm" or "berapa harganya?" carries no amount: not an answer.
+    return understanding.reply?.choice !== undefined || (understanding.amount !== undefined && 'item' in resolveAmount(understanding.amount, product.id, context.facts.catalog.index));
   },
 };

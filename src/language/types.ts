@@ -80,6 +80,12 @@ export interface Understanding extends CheckoutAnswers {
   question?: true;
   /** What a question about the shop asks: the delivery fee, the opening hours, how to pay. */
   asks?: AskedTopic;
+  /** No product named, only an amount ("2 kg", "mau 2 papan"): for the product the conversation asked about. */
+  amount?: { value: number; unit?: string; amountRp?: number };
+  /** Street, house-number or landmark words, and not a short yes or no: the text reads as an address. */
+  readsAsAddress?: true;
+  /** Points at an order already placed ("batalkan pesanan yang tadi", "batal 1021"), not the cart being built. */
+  refersToPlacedOrder?: true;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

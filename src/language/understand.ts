@@ -4,6 +4,7 @@ import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
+import { detectAmount } from './detect-amount.js';
 import { detectAskedTopic } from './detect-asked-topic.js';
 import { detectCheckoutAnswers } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
@@ -11,7 +12,7 @@ import { detectItemEdits } from './detect-item-edits.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
-import { POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
+import { DELIVERY_ADDRESS_WORDS, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
 import { renderNormalized } from './normalize-text.js';
 import type { Understanding } from './types.js';
 
@@ -107,6 +108,13 @@ export function understand(text: string, catalog: Catalog): Understanding {
     // "maksudnya" is the correction's word, not a product the shop lacks.
     result.clarifications = result.clarifications.filter((c) => !(c.kind === 'unknown_product' && CORRECTION_CUES.has(c.text.toLowerCase())));
   }
+  if (result.items.length === 0 && result.clarifications.length === 0) {
+    const amount = detectAmount(a);
+    if (amount !== undefined) result.amount = { value: amount.value, ...(amount.unit !== undefined ? { unit: amount.unit } : {}), ...(amount.amountRp !== undefined ? { amountRp: amount.amountRp } : {}) };
+  }
+  // A bare "no" is an answer, not a house number.
+  if (reply === undefined && words.some((word) => DELIVERY_ADDRESS_WORDS.has(word))) result.readsAsAddress = true;
+  if (a.tokens.some((token, i) => (token.kind === 'word' && PLACED_ORDER_WORDS.has(a.words[i] ?? '')) || (token.kind === 'num' && token.text.length >= 4 && /^\d+$/.test(token.text)))) result.refersToPlacedOrder = true;
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
   return result;

@@ -101,3 +101,26 @@ test.each(['👍', '👍🏽 kak', 'yaudah gpp, iya pesen', 'nggih'])('%j is a y
 test('"yaudah gak jadi" is no yes', () => {
   expect(understand('yaudah gak jadi', catalog).reply).toBeUndefined();
 });
+
+describe('an amount on its own, for the product the conversation asked about', () => {
+  test.each([
+    ['mau 2 papan ya kak', { value: 2, unit: 'papan' }],
+    ['setengah kilo aja', { value: 0.5, unit: 'kg' }],
+    ['3', { value: 3 }],
+    ['ceban', { value: 10_000, amountRp: 10_000 }],
+  ])('%j', (text, amount) => {
+    expect(understand(text, catalog).amount).toEqual(amount);
+  });
+
+  test.each(['jl melati 3', 'ok makasih', 'beras 2 kg', 'rumah no 5 dekat masjid'])('%j is no amount', (text) => {
+    expect(understand(text, catalog).amount).toBeUndefined();
+  });
+});
+
+test('address words, and references to an order already placed, are fields of the understanding', () => {
+  expect(understand('rumah bu ani dekat masjid', catalog).readsAsAddress).toBe(true);
+  expect(understand('tidak', catalog).readsAsAddress).toBeUndefined();
+  expect(understand('batalkan pesanan yang tadi', catalog).refersToPlacedOrder).toBe(true);
+  expect(understand('batal 1021', catalog).refersToPlacedOrder).toBe(true);
+  expect(understand('batal', catalog).refersToPlacedOrder).toBeUndefined();
+});
