@@ -106,6 +106,7 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     const { understanding } = context.input;
     // Items named outright end any follow-up to an earlier price question.
     delete context.conversation.vars.pricedProduct;
+    delete context.conversation.vars.pricedAmount;
     const notes: ReplyMessage[] = [];
     understanding.items.forEach((item, index) => {
       const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
@@ -260,13 +261,16 @@ export function pricedProduct(context: FlowContext): string | undefined {
   return typeof id === 'string' && findProduct(context.facts, id) ? id : undefined;
 }
 
-/** True when the message is a bare quantity ("mau 2 papan") for the product just asked about. */
+/**
+ * True when the message orders the product just asked about without naming it: an amount
+ * ("mau 2 papan"), a reference ("oke pesan itu"), or a bare order word ("pesan deh").
+ */
 export function answersPriceQuestion(context: FlowContext): boolean {
   if (context.input.kind !== 'message') return false;
   const productId = pricedProduct(context);
   const { understanding } = context.input;
-  if (!productId || understanding.reply?.choice !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0) return false;
-  return understanding.amount !== undefined;
+  if (!productId || understanding.reply?.choice !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0 || understanding.question) return false;
+  return understanding.amount !== undefined || understanding.reference === true || understanding.intent === 'order';
 }
 
 /** price.remember: keeps the product of a one-product price question for a follow-up quantity. */
@@ -277,8 +281,14 @@ export const rememberPricedProduct: PureAction<Record<string, never>> = {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
     const ids = new Set([...understanding.items.map((item) => item.productId), ...understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))]);
-    if (ids.size === 1) context.conversation.vars.pricedProduct = [...ids][0];
-    else delete context.conversation.vars.pricedProduct;
+    delete context.conversation.vars.pricedAmount;
+    if (ids.size !== 1) {
+      delete context.conversation.vars.pricedProduct;
+      return;
+    }
+    context.conversation.vars.pricedProduct = [...ids][0];
+    const [item] = understanding.items;
+    if (item && 'quantity' in item && !item.quantityImplied) context.conversation.vars.pricedAmount = { unit: item.unit, quantity: item.quantity };
   },
 };
 
@@ -292,8 +302,11 @@ export const addPricedQuantity: PureAction<Record<string, never>> = {
     delete context.conversation.vars.pricedProduct;
     const product = productId ? findProduct(context.facts, productId) : undefined;
     if (!product) return;
-    const amount = context.input.understanding.amount;
-    if (!amount) return;
+    const { amount } = context.input.understanding;
+    const asked = context.conversation.vars.pricedAmount as { unit: string; quantity: number } | undefined;
+    delete context.conversation.vars.pricedAmount;
+    // "oke pesan itu" after "gula 2 kg berapa?": the amount asked about (one of the first unit if none was).
+    if (!amount) return applyItem(context, 'add', { productId: product.id, unit: asked?.unit ?? product.units[0].code, quantity: asked?.quantity ?? 1 });
     const resolved = resolveAmount(amount, product.id, context.facts.catalog.index);
     if ('item' in resolved) return applyItem(context, 'add', resolved.item);
     return queueClarifications(context, [resolved.clarification], 'add');

@@ -13,6 +13,9 @@ export const guards: Record<string, Guard> = {
   isMember: ({ facts }) => facts.member !== undefined,
   namesProducts: ({ input }) => input.kind === 'message' && (input.understanding.items.length > 0 || input.understanding.clarifications.some((c) => c.kind !== 'unknown_product')),
   hasCart: ({ conversation }) => conversation.cart.length > 0,
+  /** The message names goods, none of which the coop sells ("ada rokok?"). */
+  onlyUnsoldProducts: ({ input }) =>
+    input.kind === 'message' && input.understanding.items.length === 0 && input.understanding.clarifications.length > 0 && input.understanding.clarifications.every((c) => c.kind === 'unknown_product'),
   /** A correction without a product name can only mean the one line there is. */
   cartHasOneLine: ({ conversation }) => conversation.cart.length === 1,
   hasPendingClarification: (context) => readPending(context).length > 0,

@@ -52,6 +52,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:unit_price',
       'order:product_option',
       'order:price_line',
+      'order:price_line_total',
       'order:unknown_product',
       'order:clarify_skipped',
       'order:not_in_cart',

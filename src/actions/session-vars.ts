@@ -27,6 +27,8 @@ export const sessionVarsSchema = z.object({
   browseProduct: z.string().optional(),
   /** The product of the last price question ("telor sepapan brp?"), for "mau 2 papan" next. */
   pricedProduct: z.string().optional(),
+  /** The amount that price question named ("gula 2 kg berapa?"), for "oke pesan itu" next. */
+  pricedAmount: z.object({ unit: z.string().min(1), quantity: z.number().positive() }).optional(),
   /** The total the summary showed: "ya" places the order only at it. */
   quotedTotalRp: z.number().int().nonnegative().optional(),
   /** The order "batal" asked to cancel, while the resident confirms. */

@@ -83,8 +83,23 @@ export const views: Record<string, View> = {
     if (input.kind !== 'message') return { list: { list: [] } };
     const ids = [...input.understanding.items.map((item) => item.productId), ...input.understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))];
     const products = [...new Set(ids)].flatMap((id) => findProduct(facts, id) ?? []);
-    return { list: { list: products.map((product) => ({ key: 'order:price_line', params: { name: product.name, units: unitPrices(product.units) } })) } };
+    // "gula 2 kg berapa?": the price for the amount asked, not only per kg.
+    const asked = new Map(input.understanding.items.flatMap((item) => ('quantity' in item && !item.quantityImplied ? [[item.productId, item] as const] : [])));
+    return {
+      list: {
+        list: products.map((product): ReplyMessage => {
+          const item = asked.get(product.id);
+          if (!item) return { key: 'order:price_line', params: { name: product.name, units: unitPrices(product.units) } };
+          const [line] = priceCart([{ productId: item.productId, unit: item.unit, quantity: item.quantity }], facts).lines;
+          return { key: 'order:price_line_total', params: { name: product.name, units: unitPrices(product.units), qty: { qty: line.quantity }, unit: line.unit, total: { money: line.lineTotalRp } } };
+        }),
+      },
+    };
   },
+  unsold: ({ input, facts }) => ({
+    names: input.kind === 'message' ? input.understanding.clarifications.flatMap((c) => (c.kind === 'unknown_product' ? [c.text] : [])).join(', ') : '',
+    categories: listCategories(facts).join(', '),
+  }),
   pinLock: ({ facts }) => ({ until: { time: facts.member?.pinLockedUntil ?? facts.now } }),
   event: ({ input }) => (input.kind === 'event' ? ((input.event.data ?? {}) as ReplyParams) : {}),
 };

@@ -82,6 +82,8 @@ export interface Understanding extends CheckoutAnswers {
   asks?: AskedTopic;
   /** No product named, only an amount ("2 kg", "mau 2 papan"): for the product the conversation asked about. */
   amount?: { value: number; unit?: string; amountRp?: number };
+  /** Points back at what was just talked about ("pesan itu", "yang tadi aja"). */
+  reference?: true;
   /** Street, house-number or landmark words, and not a short yes or no: the text reads as an address. */
   readsAsAddress?: true;
   /** Points at an order already placed ("batalkan pesanan yang tadi", "batal 1021"), not the cart being built. */

@@ -12,21 +12,30 @@ import { detectItemEdits } from './detect-item-edits.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
-import { DELIVERY_ADDRESS_WORDS, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
+import { DELIVERY_ADDRESS_WORDS, isOtherGoodsWord, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
 import { renderNormalized } from './normalize-text.js';
 import type { Understanding } from './types.js';
 
 const MAX_TEXT_LENGTH = 2000;
+/** Words pointing back at what was just talked about. */
+const REFERENCE_WORDS = new Set(['itu', 'tadi', 'that', 'it', 'those']);
 
 /** Words that may sit between "pesan"/"harga" and the thing asked for. */
 const FILLER_WORDS = new Set(['saya', 'mau', 'dong', 'kak', 'tolong', 'yang', 'ada', 'untuk', 'minta', 'aja', 'ya', 'tanya']);
 
-/** True when the word before index `start` (past fillers) asks for goods: "pesan sabun", "harga rokok". */
-function followsRequestWord(a: MessageAnalysis, start: number): boolean {
+/** In a question, words that ask whether goods are sold: "ada rokok?", "jual sabun ga?". */
+const AVAILABILITY_WORDS = new Set(['ada', 'jual', 'sedia', 'tersedia', 'ready', 'sell', 'have']);
+
+/**
+ * True when the word before index `start` (past fillers) asks for goods: "pesan sabun", "harga
+ * rokok", and with `asksForGoods` (a question about goods a shop could sell) "ada rokok?" too;
+ * "ada lowongan kerja gak" is not about goods.
+ */
+function followsRequestWord(a: MessageAnalysis, start: number, asksForGoods: boolean): boolean {
   for (let i = start - 1; i >= 0; i--) {
     const w = a.words[i];
     if (w === undefined) return false;
-    if (STRONG_ORDER_WORDS.has(w) || WEAK_ORDER_WORDS.has(w) || PRICE_WORDS.has(w)) return true;
+    if (STRONG_ORDER_WORDS.has(w) || WEAK_ORDER_WORDS.has(w) || PRICE_WORDS.has(w) || (asksForGoods && AVAILABILITY_WORDS.has(w))) return true;
     if (!FILLER_WORDS.has(w) && !POLITE_WORDS.has(w)) return false;
   }
   return false;
@@ -62,7 +71,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const looksLikeAddress = frames.length === 0 && words.some((w) => STRICT_ADDRESS_WORDS.has(w));
   const unknownItems: ItemFrame[] = looksLikeAddress
     ? []
-    : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start)));
+    : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start, question && isOtherGoodsWord(u.text.toLowerCase()))));
   const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
   const { items, clarifications } = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
   const quantifiedCount = allFrames.filter((f) => f.quantity !== undefined).length;
@@ -78,10 +87,14 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const { edit } = detected;
   // "minyaknya ga jadi" takes one line out of the cart; it does not cancel the order.
   // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
+  // "ada rokok?": whether goods are sold is a question about goods, answered like a price question.
+  const asksAvailability = question && frames.length === 0 && unknownItems.length > 0 && words.some((word) => AVAILABILITY_WORDS.has(word));
   const intent =
     (detected.intent === 'cancel' && items.some((item) => item.edit === 'remove')) || (detected.intent === 'balance' && items.length > 0 && checkout.payment === 'simpanan')
       ? 'order'
-      : detected.intent;
+      : asksAvailability
+        ? 'price'
+        : detected.intent;
   const result: Understanding = { intent, items, clarifications, normalized: renderNormalized(a) };
   // Items only make sense for intents that act on products.
   if (intent !== 'order' && intent !== 'price') {
@@ -112,6 +125,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
     const amount = detectAmount(a);
     if (amount !== undefined) result.amount = { value: amount.value, ...(amount.unit !== undefined ? { unit: amount.unit } : {}), ...(amount.amountRp !== undefined ? { amountRp: amount.amountRp } : {}) };
   }
+  if (result.items.length === 0 && words.some((word) => REFERENCE_WORDS.has(word))) result.reference = true;
   // A bare "no" is an answer, not a house number.
   if (reply === undefined && words.some((word) => DELIVERY_ADDRESS_WORDS.has(word))) result.readsAsAddress = true;
   if (a.tokens.some((token, i) => (token.kind === 'word' && PLACED_ORDER_WORDS.has(a.words[i] ?? '')) || (token.kind === 'num' && token.text.length >= 4 && /^\d+$/.test(token.text)))) result.refersToPlacedOrder = true;

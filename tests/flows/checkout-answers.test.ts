@@ -119,3 +119,23 @@ test('a per-order limit applies as the item enters the cart, and says so', async
   expect(reply).toContain('LPG 3 kg paling banyak 1 tabung per pesanan, jadi saya masukkan 1 tabung.');
   expect(await cartOf(phone)).toEqual([{ productId: 'LPG-3KG', unit: 'tabung', quantity: 1 }]);
 });
+
+describe('questions about goods', () => {
+  test('"gula 2 kg berapa?" gives the price for 2 kg, and "oke pesan itu" orders exactly that', async () => {
+    const phone = '+6281233310041';
+    expect(await say(phone, 'gula 2 kg berapa?')).toContain('2 kg = *Rp35.000*');
+    expect(await say(phone, 'oke pesan itu')).toContain('Gula Pasir 2 kg = Rp35.000');
+    expect(await cartOf(phone)).toEqual([{ productId: 'GULA', unit: 'kg', quantity: 2 }]);
+  });
+
+  test('"ada rokok?" mid-checkout says plainly it is not sold, and the checkout question still stands', async () => {
+    const phone = '+6281233310042';
+    await say(phone, 'beras 2 kg');
+    const reply = await say(phone, 'ada rokok?');
+    expect(reply).toContain('rokok tidak dijual di gerai kami');
+    expect(reply).not.toContain('Pilih kategori');
+    expect(await say(phone, 'jual sabun ga kak')).toContain('sabun tidak dijual');
+    expect(await say(phone, '1')).toContain('Bayar pakai apa?');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
+  });
+});
