@@ -36,7 +36,15 @@ export function checkoutChanges(context: FlowContext): CheckoutChanges {
   return changes;
 }
 
-export const givesCheckoutAnswers = (context: FlowContext): boolean => Object.keys(checkoutChanges(context)).length > 0;
+/**
+ * The message answers checkout questions and names no goods: a message with items goes to the
+ * cart first (`cart.apply` then `checkout.take`), so an answer state never drops its items.
+ */
+export const givesCheckoutAnswers = (context: FlowContext): boolean =>
+  context.input.kind === 'message' &&
+  context.input.understanding.items.length === 0 &&
+  context.input.understanding.clarifications.length === 0 &&
+  Object.keys(checkoutChanges(context)).length > 0;
 
 /** checkout.take: keeps the checkout answers the message gives; pickup forgets an address. */
 export const takeCheckoutAnswers: PureAction<Record<string, never>> = {

@@ -18,7 +18,13 @@ function rejection(error: DomainRuleError): EngineEvent {
 function orderLine(order: OrderDoc) {
   return {
     key: 'status:order_line',
-    params: { number: order.number, status: { t: `status:state.${order.status}` }, total: { money: order.totalRp }, placed: { time: order.placedAt } },
+    params: {
+      number: order.number,
+      status: { t: `status:resident_state.${order.status}` },
+      total: { money: order.totalRp },
+      placed: { time: order.placedAt },
+      items: { list: order.items.map((item) => ({ key: 'order:cart_item_short', params: { name: item.name, qty: { qty: item.quantity }, unit: item.unit } })), inline: true },
+    },
   };
 }
 

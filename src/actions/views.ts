@@ -47,11 +47,12 @@ export const views: Record<string, View> = {
   },
   summary: ({ conversation, facts }) => {
     const totals = priceCart(conversation.cart, facts, conversation.vars.fulfilment);
+    const money = { subtotal: { money: totals.subtotalRp }, fee: { money: totals.deliveryFeeRp }, total: { money: totals.totalRp } };
     const params: ReplyParams = {
       lines: { list: cartLines(totals.lines) },
-      subtotal: { money: totals.subtotalRp },
-      fee: { money: totals.deliveryFeeRp },
-      total: { money: totals.totalRp },
+      ...money,
+      // A pickup has no fee: the total alone, not "Ongkir: Rp0".
+      totals: { t: conversation.vars.fulfilment === 'delivery' ? 'order:summary_totals_delivery' : 'order:summary_totals_pickup', params: money },
       fulfilment: { t: `order:fulfilment_method.${String(conversation.vars.fulfilment)}` },
       address: String(conversation.vars.address ?? facts.coop.settings.pickup.address),
       payment: { t: `order:payment_method.${String(conversation.vars.payment)}` },

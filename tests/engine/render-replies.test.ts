@@ -53,12 +53,12 @@ describe('renderReplies', () => {
   test('times are shown in WIB and joined replies share one message', () => {
     const texts = renderReplies(
       [
-        { key: 'status:order_line', params: { number: 1001, status: { t: 'status:state.new' }, total: { money: 98_900 }, placed: { time: new Date('2026-11-29T17:30:00Z') } } },
+        { key: 'status:order_line', params: { number: 1001, status: { t: 'status:resident_state.new' }, total: { money: 98_900 }, placed: { time: new Date('2026-11-29T17:30:00Z') }, items: 'Gula Pasir 2 kg' } },
         { key: 'status:none', join: true },
       ],
       { i18n: locales.i18n, language: 'id', channel: 'whatsapp', timeZone: 'Asia/Jakarta' },
     );
     expect(texts).toHaveLength(1);
-    expect(texts[0].split('\n')[0]).toBe('#1001 30 Nov 00.30 WIB: baru, Rp98.900');
+    expect(texts[0].split('\n').slice(0, 2)).toEqual(['#1001 30 Nov 00.30 WIB: *menunggu konfirmasi*, Rp98.900', '  Gula Pasir 2 kg']);
   });
 });

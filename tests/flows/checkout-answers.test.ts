@@ -139,3 +139,19 @@ describe('questions about goods', () => {
     expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
   });
 });
+
+test.each([
+  ['at the pickup-or-delivery question', ['beras 2 kg']],
+  ['at the payment question', ['beras 2 kg', '1']],
+  ['at the summary', ['beras 2 kg', '1', '1']],
+])('%s, items sent with checkout answers go into the cart as well', async (_where, before) => {
+  const phone = `+62812333100${50 + before.length}`;
+  for (const text of before) await say(phone, text);
+  const summary = await say(phone, 'gula 1 kg ambil sendiri cod');
+  expect(summary).toContain('Gula Pasir 1 kg');
+  expect(summary).toContain('Ringkasan pesanan');
+  expect(await cartOf(phone)).toEqual([
+    { productId: 'BERAS-MED', unit: 'kg', quantity: 2 },
+    { productId: 'GULA', unit: 'kg', quantity: 1 },
+  ]);
+});

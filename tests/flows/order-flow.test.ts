@@ -28,8 +28,8 @@ describe('order flow', () => {
     expect(payment.join('\n')).not.toContain('simpanan');
 
     const summary = await chat.send(BUDI, 'cod');
-    expect(summary[0]).toContain('Subtotal: Rp98.900');
-    expect(summary[0]).toContain('Ongkir: Rp0');
+    // A pickup pays no fee: the total alone, no "Ongkir: Rp0".
+    expect(summary[0]).not.toContain('Ongkir');
     expect(summary[0]).toContain('Total: Rp98.900');
     expect(summary[0]).toContain('Balas *YA*');
     expect(await chat.models.Order.countDocuments({ phone: BUDI })).toBe(0);

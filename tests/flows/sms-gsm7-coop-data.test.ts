@@ -86,7 +86,7 @@ describe('every SMS reply is GSM-7, whatever the coop typed', () => {
     await say(BUDI, 'cod');
     await say(BUDI, 'ya');
 
-    expect((await say(BUDI, 'status')).join('\n')).toMatch(/#\d+ .*: baru, Rp22\.500/);
+    expect((await say(BUDI, 'status')).join('\n')).toMatch(/#\d+ .*: menunggu konfirmasi, Rp22\.500/);
     await say(BUDI, 'batalkan pesanan');
     expect((await say(BUDI, 'ya')).join('\n')).toContain('sudah dibatalkan');
   });

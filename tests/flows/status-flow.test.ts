@@ -25,11 +25,12 @@ describe('order status and cancel flows', () => {
     expect((await chat.send(BUDI, 'batalkan pesanan')).join('\n')).toContain('Tidak ada pesanan');
   });
 
-  test('status lists the latest orders with their state', async () => {
+  test('status lists the latest orders with their items and a plain word for their state', async () => {
     const placed = await order(BUDI, 'gula 2 kg');
     const reply = (await chat.send(BUDI, 'status pesanan')).join('\n');
     expect(reply).toContain(`#${placed!.number}`);
-    expect(reply).toContain('baru');
+    expect(reply).toContain('menunggu konfirmasi');
+    expect(reply).toContain('Gula Pasir 2 kg');
     expect(reply).toContain('Rp35.000');
     expect(reply).toContain('WIB');
   });
