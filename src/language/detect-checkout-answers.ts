@@ -60,8 +60,8 @@ export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: r
     if (word === undefined || !usable(i)) continue;
     const following = next(i);
     if (PICKUP_WORDS.has(word) || (word === 'pick' && following !== undefined && words[following] === 'up')) {
-      // "ambil 2 kg beras" orders; "ambil sendiri", "nanti saya ambil" collects.
-      if (following === undefined || (tokens[following].kind !== 'num' && itemAt(following) === undefined)) fulfilment = 'pickup';
+      // "ambil 2 kg beras", "mau ambil yang premium" order; "ambil sendiri", "nanti saya ambil" collects.
+      if (!ordersAfter(a, i, items)) fulfilment = 'pickup';
     } else if (DELIVERY_WORDS.has(word)) fulfilment = 'delivery';
     const method = PAYMENT_WORDS.get(word) ?? paymentPhrase(a, i);
     if (method !== undefined) payment = method;
@@ -80,6 +80,15 @@ export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: r
     found.addressSpan = span;
   }
   return found;
+}
+
+/** "ambil" as a verb of ordering: an amount, "yang …" or goods follow it in its clause. */
+function ordersAfter(a: MessageAnalysis, i: number, items: readonly Span[]): boolean {
+  const following = nextContent(a, i);
+  if (following !== undefined && (a.tokens[following].kind === 'num' || a.words[following] === 'yang')) return true;
+  let end = i + 1;
+  while (end < a.tokens.length && a.tokens[end].kind === 'word') end++;
+  return items.some((span) => span.start > i && span.start < end);
 }
 
 /** "bayar di tempat", "bayar pas nyampe", "potong simpanan", "pake saldo". */
@@ -149,11 +158,20 @@ function isPlausibleAddress(a: MessageAnalysis, span: Span): boolean {
   return parts >= 2 && anchored;
 }
 
+/**
+ * A word that starts an address: a street or area word followed by a name or a number ("Jl.
+ * Melati", "blok C2", "RT 05"). "no 2" is a menu choice and "udah jalan belum" asks about a
+ * delivery: "no" never starts an address, and a known word after "jalan" is not a street name.
+ */
 function isStrictAddressWord(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i]!;
-  // "no" is also English for "tidak": a house number only when a number follows.
-  if (word === 'no') return i + 1 < a.tokens.length && a.tokens[i + 1].kind === 'num';
-  return STRICT_ADDRESS_WORDS.has(word) || STREET_WORDS.has(word);
+  if (word === 'no' || !(STRICT_ADDRESS_WORDS.has(word) || STREET_WORDS.has(word))) return false;
+  let next = i + 1;
+  while (next < a.tokens.length && a.tokens[next].kind === 'sep' && a.tokens[next].text === '.') next++;
+  const token = a.tokens[next];
+  if (token === undefined) return false;
+  const kind = a.infos[next]?.kind;
+  return token.kind === 'num' || kind === 'unknown' || kind === 'product';
 }
 
 /** "rumah pak Budi, jl melati": place words and names just before the street belong to it. */

@@ -110,7 +110,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const asks = detectAskedTopic(a.words, question, result.items.length > 0 || result.clarifications.length > 0);
   if (asks !== undefined) result.asks = asks;
   if (checkout.fulfilment !== undefined) result.fulfilment = checkout.fulfilment;
-  if (checkout.address !== undefined) result.address = checkout.address;
+  // "no 2" answering a menu is a choice, never an address.
+  if (checkout.address !== undefined && reply?.choice === undefined) result.address = checkout.address;
   if (checkout.payment !== undefined) result.payment = checkout.payment;
   // "No. 7" in an address is a house number, not a refusal.
   const confirmation = detectConfirmation(a.words.map((word, i) => (checkout.addressSpan && i >= checkout.addressSpan.start && i < checkout.addressSpan.end ? undefined : word)));

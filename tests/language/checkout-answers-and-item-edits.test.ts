@@ -31,7 +31,11 @@ describe('checkout answers given anywhere in a message', () => {
     'kapan dikirim?',
     'cek saldo simpanan',
     'ambil 2 kg beras',
+    'mau ambil yang premium',
     'rumah saya',
+    // A menu choice, and a question about a delivery on its way, are not addresses.
+    'no 2',
+    'kurir udah jalan belum',
   ])('%j answers nothing', (text) => {
     const { fulfilment, address, payment } = understand(text, catalog);
     expect({ fulfilment, address, payment }).toEqual({ fulfilment: undefined, address: undefined, payment: undefined });
