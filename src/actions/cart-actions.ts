@@ -112,7 +112,8 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
       const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
       const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
       const implied = 'quantityImplied' in item && item.quantityImplied === true;
-      const swapped = item.replaces ?? (edit === 'replace' && implied && !inCart ? siblingInCart(context, item.productId) : undefined);
+      // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.
+      const swapped = item.replaces ?? (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined);
       if (swapped !== undefined) {
         notes.push(...replaceLine(context, swapped, item));
         return;

@@ -27,7 +27,9 @@ export const guards: Record<string, Guard> = {
     (context.conversation.cart.length > 0 || readPending(context).length > 0) && !(context.input.kind === 'message' && context.input.understanding.refersToPlacedOrder),
   looksLikeAddress: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress === true,
   /** An address written while delivery is chosen ("eh alamatnya salah, jl. melati no 17") replaces the one given. */
-  givesDeliveryAddress: (context) => context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context),
+  // Where no address is asked for, a question ("no rek nya apa kak?") is never taken as one.
+  givesDeliveryAddress: (context) =>
+    context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context) && !(context.input.kind === 'message' && context.input.understanding.question),
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
   givesCheckoutAnswers,
   needsFulfilment: (context) => missingCheckoutAnswer(context) === 'fulfilment',

@@ -7,7 +7,7 @@ import type { AskedTopic } from './types.js';
  */
 const FEE_WORDS = new Set(['ongkir', 'ongkos', 'biaya', 'fee']);
 const HOURS_WORDS = new Set(['buka', 'tutup', 'open', 'close', 'jam']);
-const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'rekening', 'rekeningnya', 'norek', 'bayar', 'pembayaran', 'payment', 'pay']);
+const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'rekening', 'rekeningnya', 'rek', 'norek', 'bayar', 'pembayaran', 'payment', 'pay']);
 
 export function detectAskedTopic(words: readonly (string | undefined)[], question: boolean, namesProducts: boolean): AskedTopic | undefined {
   if (!question || namesProducts) return undefined;

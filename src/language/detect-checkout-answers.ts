@@ -111,39 +111,47 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
   return undefined;
 }
 
-/** The address: after "alamat", at a street word, or after "dianter ke" before a place word. */
+/** The address: after "alamat", at a street word, or after "dianter ke" before a place word; the first that reads as one. */
 function findAddress(a: MessageAnalysis, items: readonly Span[], asked: readonly boolean[]): Span | undefined {
-  const { tokens, words } = a;
-  let start: number | undefined;
-  for (let i = 0; i < tokens.length && start === undefined; i++) {
-    const word = words[i];
-    if (word === undefined || asked[i]) continue;
-    if (ADDRESS_LEADS.has(word)) {
-      let j = i + 1;
-      while (j < tokens.length && (tokens[j].kind === 'sep' || LEAD_FILLERS.has(words[j] ?? '-'))) j++;
-      if (j < tokens.length && tokens[j].kind !== 'q') start = j;
-    } else if (isStrictAddressWord(a, i)) {
-      start = extendBack(a, i, items);
-    } else if (word === 'ke' && i + 1 < tokens.length && DELIVERY_ADDRESS_WORDS.has(words[i + 1] ?? '') && followsDelivery(a, i)) {
-      start = i + 1;
-    }
+  for (let i = 0; i < a.tokens.length; i++) {
+    const start = addressStartAt(a, i, items, asked);
+    if (start === undefined) continue;
+    const span = addressSpan(a, start, items);
+    if (isPlausibleAddress(a, span)) return span;
   }
-  if (start === undefined) return undefined;
+  return undefined;
+}
+
+function addressStartAt(a: MessageAnalysis, i: number, items: readonly Span[], asked: readonly boolean[]): number | undefined {
+  const { tokens, words } = a;
+  const word = words[i];
+  if (word === undefined || asked[i]) return undefined;
+  if (ADDRESS_LEADS.has(word)) {
+    let j = i + 1;
+    while (j < tokens.length && (tokens[j].kind === 'sep' || LEAD_FILLERS.has(words[j] ?? '-'))) j++;
+    return j < tokens.length && tokens[j].kind !== 'q' ? j : undefined;
+  }
+  if (isStrictAddressWord(a, i)) return extendBack(a, i, items);
+  if (word === 'ke' && i + 1 < tokens.length && DELIVERY_ADDRESS_WORDS.has(words[i + 1] ?? '') && followsDelivery(a, i)) return i + 1;
+  return undefined;
+}
+
+/** From `start` to the first word that begins another answer or small talk, without trailing particles. */
+function addressSpan(a: MessageAnalysis, start: number, items: readonly Span[]): Span {
+  const { tokens, words } = a;
   let end = start;
   for (; end < tokens.length; end++) {
-    const token = tokens[end];
     const word = words[end];
-    if (token.kind === 'q') break;
+    if (tokens[end].kind === 'q') break;
     if (end > start && word !== undefined && (ADDRESS_STOP_WORDS.has(word) || YES_WORDS.has(word) || PICKUP_WORDS.has(word) || DELIVERY_WORDS.has(word) || PAYMENT_WORDS.has(word) || paymentPhrase(a, end) !== undefined)) break;
     const item = items.find((span) => span.start === end);
-    // "Jl. Gula Batu 3": a product right after a street word names the street.
     const before = previousContent(a, end);
+    // "Jl. Gula Batu 3": a product right after a street word names the street.
     if (item !== undefined && !(before !== undefined && STREET_WORDS.has(words[before] ?? ''))) break;
   }
   // Trailing commas, particles and forms of address ("… no 3 ya kak") are not the address.
   while (end > start && (tokens[end - 1].kind === 'sep' || words[end - 1] === '' || PARTICLE_WORDS.has(words[end - 1] ?? '') || POLITE_WORDS.has(words[end - 1] ?? ''))) end--;
-  const span = { start, end };
-  return isPlausibleAddress(a, span) ? span : undefined;
+  return { start, end };
 }
 
 /** An address has at least two parts and a street, place or house number word, or a number. */

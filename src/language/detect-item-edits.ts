@@ -34,10 +34,13 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
       // "minyaknya ga jadi", "minyak 2 liter gak usah": that line out (an order already placed is the cancel flow's).
       if (i >= frame.end && !placedOrder && (DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === ''))) mark.edit = 'remove';
     }
-    // "bukan kecap, maksudnya skm": the kecap line is the one replaced.
+    // "bukan kecap, maksudnya skm", "gula bukan terigu", "beras medium aja, jgn sphp": the
+    // negated line is the one replaced, by the item named after it, else the one before it.
     const before = previousContent(a, frame.start, clause.start);
-    if (before !== undefined && a.words[before] === 'bukan') {
-      const replacement = frames.findIndex((other, j) => j > index && other.productIds.length === 1);
+    if (before !== undefined && negatesItem(a, before)) {
+      const after = frames.findIndex((other, j) => j > index && other.productIds.length === 1);
+      const earlier = frames.findLastIndex((other, j) => j < index && other.productIds.length === 1 && !marks[j].dropped);
+      const replacement = after >= 0 ? after : earlier;
       if (replacement >= 0 && frame.productIds.length === 1) {
         mark.dropped = true;
         marks[replacement].replaces = frame.productIds[0];
@@ -61,6 +64,12 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
   }
   // Edit words of an earlier item carry on ("hapus gula sama telur").
   return index > 0 ? nearestEditWord(a, frames, index - 1) : undefined;
+}
+
+/** "bukan X", "jangan X", "gak usah X". */
+function negatesItem(a: MessageAnalysis, i: number): boolean {
+  const word = a.words[i];
+  return word === 'bukan' || word === 'jangan' || (word === 'tidak' && a.words[i + 1] === '');
 }
 
 function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {

@@ -61,7 +61,7 @@ export interface CheckoutAnswers {
 }
 
 /** A question about the shop, not a product: answered, then the conversation goes on. */
-export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options';
+export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options' | 'cancellation';
 
 export interface Understanding extends CheckoutAnswers {
   intent: Intent;

@@ -17,6 +17,8 @@ import { renderNormalized } from './normalize-text.js';
 import type { Understanding } from './types.js';
 
 const MAX_TEXT_LENGTH = 2000;
+/** In a question about cancelling, words that ask whether or how (not a request to cancel). */
+const CANCEL_QUESTION_WORDS = new Set(['bisa', 'boleh', 'kalau', 'gimana', 'cara', 'caranya', 'apakah', 'can', 'how']);
 /** Words pointing back at what was just talked about. */
 const REFERENCE_WORDS = new Set(['itu', 'tadi', 'that', 'it', 'those']);
 
@@ -87,6 +89,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const { edit } = detected;
   // "minyaknya ga jadi" takes one line out of the cart; it does not cancel the order.
   // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
+  // "kalo udh pesen bisa dibatalin ga nanti?" asks how cancelling works; it cancels nothing.
+  const asksAboutCancelling = detected.intent === 'cancel' && question && words.some((word) => CANCEL_QUESTION_WORDS.has(word));
   // "ada rokok?": whether goods are sold is a question about goods, answered like a price question.
   const asksAvailability = question && frames.length === 0 && unknownItems.length > 0 && words.some((word) => AVAILABILITY_WORDS.has(word));
   const intent =
@@ -94,7 +98,9 @@ export function understand(text: string, catalog: Catalog): Understanding {
       ? 'order'
       : asksAvailability
         ? 'price'
-        : detected.intent;
+        : asksAboutCancelling
+          ? 'unknown'
+          : detected.intent;
   const result: Understanding = { intent, items, clarifications, normalized: renderNormalized(a) };
   // Items only make sense for intents that act on products.
   if (intent !== 'order' && intent !== 'price') {
@@ -107,7 +113,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const language = detectLanguage(words);
   if (language !== undefined) result.language = language;
   if (question) result.question = true;
-  const asks = detectAskedTopic(a.words, question, result.items.length > 0 || result.clarifications.length > 0);
+  const asks = asksAboutCancelling ? 'cancellation' : detectAskedTopic(a.words, question, result.items.length > 0 || result.clarifications.length > 0);
   if (asks !== undefined) result.asks = asks;
   if (checkout.fulfilment !== undefined) result.fulfilment = checkout.fulfilment;
   // "no 2" answering a menu is a choice, never an address.

@@ -155,3 +155,42 @@ test.each([
     { productId: 'GULA', unit: 'kg', quantity: 1 },
   ]);
 });
+
+describe('found in a held-out set', () => {
+  test('"iya" at the address question, with no address remembered, is asked again, never stored', async () => {
+    const phone = '+6281233310061';
+    await say(phone, 'bamer 1 kg kak');
+    await say(phone, 'antar');
+    expect(await say(phone, 'iya')).toContain('Ke alamat mana diantar?');
+    expect((await chat.models.Session.findOne({ phone }).lean())?.vars.address).toBeUndefined();
+  });
+
+  test('a question at the summary is never taken as the new address', async () => {
+    const phone = '+6281233310062';
+    await say(phone, 'beras premium 5kg antar ke jl. gunung tanggamus no 5 transfer');
+    const reply = await say(phone, 'no rek nya apa kak?');
+    expect(reply).toContain('Bisa bayar dengan');
+    expect((await chat.models.Session.findOne({ phone }).lean())?.vars.address).toBe('jl. gunung tanggamus no 5');
+  });
+
+  test('asking whether an order can be cancelled keeps the cart', async () => {
+    const phone = '+6281233310063';
+    await say(phone, 'beras premium 10kg ambil cod');
+    expect(await say(phone, 'kalo udh pesen bisa dibatalin ga nanti?')).toContain('ketik *BATAL*');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 10 }]);
+    await say(phone, 'oke deh, ya pesan');
+    expect(lines(await latestOrder(phone))).toEqual(['BERAS-PREMIUM 10 kg']);
+  });
+
+  test.each([
+    ['terigu 2kg', 'lho maaf, maksudnya gula bukan terigu', [{ productId: 'GULA', unit: 'kg', quantity: 2 }]],
+    ['sphp 1 karung', 'eh beras medium aja 5 kilo, jgn sphp', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+    ['beras premium 5kg', 'ganti beras medium aja 5kg', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+  ])('after %j, %j replaces the line', async (first, correction, cart) => {
+    const phone = `+628123331007${first.length % 10}`;
+    await say(phone, 'batal');
+    await say(phone, first);
+    await say(phone, correction);
+    expect(await cartOf(phone)).toEqual(cart);
+  });
+});

@@ -11,6 +11,7 @@ describe('checkout answers given anywhere in a message', () => {
     ['dianter ya ke jl. melati no 3 rt 05', { fulfilment: 'delivery', address: 'jl. melati no 3 rt 05' }],
     ['kirim ke rumah bu Ani dekat masjid, bayar di tempat', { fulfilment: 'delivery', address: 'rumah bu Ani dekat masjid', payment: 'cod' }],
     ['alamat: Perum Griya Indah Blok C2 no 5', { address: 'Perum Griya Indah Blok C2 no 5' }],
+    ['antar ke rumah ya, jl. bukit tinggi no 17', { fulfilment: 'delivery', address: 'jl. bukit tinggi no 17' }],
     ['Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas"', { address: 'Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas"' }],
     ['beras 5kg antar ke Jl. Gula Batu 3 cod', { fulfilment: 'delivery', address: 'Jl. Gula Batu 3', payment: 'cod' }],
     ['ambl sndiri', { fulfilment: 'pickup' }],
@@ -63,6 +64,8 @@ describe('how each item edits the cart', () => {
     // One product named: the cart decides which line of its kind it replaces.
     ['ganti yang premium aja', [{ productId: 'BERAS-PREMIUM', edit: 'replace', exact: true }]],
     ['minyaknya ga jadi', [{ productId: 'MINYAKITA', edit: 'remove' }]],
+    ['lho maaf, maksudnya gula bukan terigu', [{ productId: 'GULA', exact: true, replaces: 'TERIGU' }]],
+    ['eh beras medium aja 5 kilo, jgn sphp', [{ productId: 'BERAS-MED', exact: true, replaces: 'BERAS-SPHP' }]],
     ['hapus gula sama telur', [{ productId: 'GULA', edit: 'remove' }, { productId: 'TELUR', edit: 'remove' }]],
   ])('%j', (text, expected) => {
     expect(marks(text)).toEqual(expected.map((mark) => ({ edit: undefined, exact: undefined, replaces: undefined, ...mark })));
@@ -82,6 +85,8 @@ describe('questions about the shop', () => {
     ['buka sampai jam berapa kak?', 'opening_hours'],
     ['bisa qris?', 'payment_options'],
     ['rekeningnya apa kak', 'payment_options'],
+    ['no rek nya apa kak?', 'payment_options'],
+    ['kalo udh pesen bisa dibatalin ga nanti?', 'cancellation'],
   ])('%j asks about %s', (text, topic) => {
     expect(understand(text, catalog).asks).toBe(topic);
   });
@@ -98,7 +103,7 @@ test('"oke gas" is a go-ahead, not a cylinder of LPG; "ok gas 1 tabung" is', () 
   expect(understand('ok gas 1 tabung', catalog).items.map((item) => item.productId)).toEqual(['LPG-3KG']);
 });
 
-test.each(['👍', '👍🏽 kak', 'yaudah gpp, iya pesen', 'nggih'])('%j is a yes', (text) => {
+test.each(['👍', '👍🏽 kak', 'yaudah gpp, iya pesen', 'nggih', 'iya sesuai'])('%j is a yes', (text) => {
   expect(understand(text, catalog).reply).toEqual({ yes: true });
 });
 
@@ -127,4 +132,13 @@ test('address words, and references to an order already placed, are fields of th
   expect(understand('batalkan pesanan yang tadi', catalog).refersToPlacedOrder).toBe(true);
   expect(understand('batal 1021', catalog).refersToPlacedOrder).toBe(true);
   expect(understand('batal', catalog).refersToPlacedOrder).toBeUndefined();
+});
+
+test('a question about cancelling cancels nothing; a request to cancel does', () => {
+  expect(understand('kalo udh pesen bisa dibatalin ga nanti?', catalog).intent).not.toBe('cancel');
+  expect(understand('batalin aja', catalog).intent).toBe('cancel');
+});
+
+test('"berat" (heavy) is a word, not a typo for beras', () => {
+  expect(understand('eh dianter aja deh, berat', catalog).items).toEqual([]);
 });
