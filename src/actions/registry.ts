@@ -1,5 +1,5 @@
 import type { ProductFlowRegistry } from './effect-context.js';
-import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
+import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, countCartView, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
 import { applyCheckoutDefaults, takeCheckoutAnswers } from './checkout-answers.js';
 import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
@@ -14,6 +14,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
     actions: {
       'cart.apply': applyUnderstanding,
       'cart.clear': clearCart,
+      'cart.countView': countCartView,
       'cart.correctQuantity': correctQuantity,
       'clarify.resolve': resolveClarification,
       'clarify.skip': skipClarification,

@@ -38,7 +38,7 @@ describe('transition()', () => {
       { productId: 'BERAS-MED', unit: 'kg', quantity: 5 },
       { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },
     ]);
-    expect(first.replies.map((reply) => reply.key)).toEqual(['order:cart', 'order:ask_fulfilment']);
+    expect(first.replies.map((reply) => reply.key)).toEqual(['order:cart', 'order:ask_fulfilment', 'order:cart_hint']);
     expect(first.replies[0].params?.subtotal).toEqual({ money: 98_900 });
     expect(first.effects).toEqual([]);
   });

@@ -1,5 +1,7 @@
 import mongoose from 'mongoose';
 import type { ChannelName } from '../../src/channels/types.js';
+import type { OrderDoc } from '../../src/db/models/order.js';
+import type { CartLine } from '../../src/domain/cart/cart-line.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { createInstanceRegistry, type InstanceRegistry } from '../../src/db/instance-registry.js';
 import { ensureIndexes, getModels, type Models } from '../../src/db/models/index.js';
@@ -50,6 +52,10 @@ export interface ChatHarness {
   send(from: string, text: string, options?: { channel?: ChannelName; id?: string }): Promise<string[]>;
   /** The demo coop's stock of a product, in its stock unit. */
   stockOf(productId: string): Promise<number>;
+  /** The phone's most recent order (highest number), if any. */
+  latestOrder(phone: string): Promise<OrderDoc | null>;
+  /** The cart of the phone's WhatsApp conversation ([] when none). */
+  cartOf(phone: string): Promise<CartLine[]>;
   close(): Promise<void>;
 }
 
@@ -109,6 +115,10 @@ export async function openChatHarness(): Promise<ChatHarness> {
     },
     async stockOf(productId) {
       return (await models.Product.findOne({ coopId, productId }).lean())!.stock;
+    },
+    latestOrder: (phone) => models.Order.findOne({ coopId, phone }).sort({ number: -1 }).lean<OrderDoc>(),
+    async cartOf(phone) {
+      return (await models.Session.findOne({ coopId, phone, channel: 'whatsapp' }).lean())?.cart ?? [];
     },
     async close() {
       await instances.stop();

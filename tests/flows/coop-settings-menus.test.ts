@@ -12,7 +12,7 @@ afterAll(async () => {
 
 const PICKUP_ADDRESS = 'Gerai KDMP, Jl. Sultan Agung No. 10, Way Halim Permai';
 const CART_BERAS_2KG = '🛒 *Keranjang Anda*\n- Beras Medium 2 kg = Rp27.000\n*Subtotal: Rp27.000*';
-const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
+const latestOrder = (phone: string) => chat.latestOrder(phone);
 
 async function changeSettings(settings: Record<string, boolean>) {
   await chat.models.Coop.updateOne({ _id: chat.coopId }, { $set: Object.fromEntries(Object.entries(settings).map(([path, value]) => [`settings.${path}`, value])) });

@@ -40,7 +40,7 @@ function withLoadBarrier(models: Models, parties: number): Models & { loads(): n
   return { ...models, Session, loads: () => arrived };
 }
 
-const cartOf = async (phone: string) => (await chat.models.Session.findOne({ phone, channel: 'whatsapp' }).lean())?.cart ?? [];
+const cartOf = (phone: string) => chat.cartOf(phone);
 
 describe('dispatcher', () => {
   test('two concurrent messages from one phone are processed one after the other; no cart line is lost', async () => {

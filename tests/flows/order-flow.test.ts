@@ -10,7 +10,7 @@ afterAll(async () => {
   await chat?.close();
 });
 
-const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
+const latestOrder = (phone: string) => chat.latestOrder(phone);
 
 describe('order flow', () => {
   test('Budi orders beras and minyak, picks up, pays cash and gets an order number (done-when journey)', async () => {

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 const sms = { channel: 'sms' as const };
-const latestOrder = (phone: string) => chat.models.Order.findOne({ coopId: chat.coopId, phone }).sort({ number: -1 }).lean();
+const latestOrder = (phone: string) => chat.latestOrder(phone);
 const sitiBalances = async () => (await chat.models.Member.findOne({ phone: SITI }).lean())!.balances;
 
 /** Every savings figure Siti has right now, as a reply would print it (sukarela, pokok, wajib, total). */
