@@ -182,16 +182,6 @@ export const correctQuantity: PureAction<Record<string, never>> = {
   },
 };
 
-/** cart.countView: counts the times the cart is shown (the hint goes with the first). */
-export const countCartView: PureAction<Record<string, never>> = {
-  kind: 'pure',
-  params: noParams,
-  run(context) {
-    const { vars } = context.conversation;
-    vars.cartViews = (typeof vars.cartViews === 'number' ? vars.cartViews : 0) + 1;
-  },
-};
-
 /** cart.clear: empties the cart and forgets the checkout answers. */
 export const clearCart: PureAction<Record<string, never>> = {
   kind: 'pure',

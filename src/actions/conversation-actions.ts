@@ -31,6 +31,16 @@ export const quoteTotal: PureAction<Record<string, never>> = {
   },
 };
 
+/** vars.count {name}: adds one to a counter (how often something was asked). */
+export const countVar: PureAction<{ name: keyof SessionVars }> = {
+  kind: 'pure',
+  params: z.strictObject({ name: z.enum(['fulfilmentAsks']) }),
+  run(context, params) {
+    const current = context.conversation.vars[params.name];
+    context.conversation.vars[params.name] = (typeof current === 'number' ? current : 0) + 1;
+  },
+};
+
 /** vars.unset: forgets answers. */
 export const unsetVars: PureAction<{ names: string[] }> = {
   kind: 'pure',

@@ -13,7 +13,7 @@ export const guards: Record<string, Guard> = {
   isMember: ({ facts }) => facts.member !== undefined,
   namesProducts: ({ input }) => input.kind === 'message' && (input.understanding.items.length > 0 || input.understanding.clarifications.some((c) => c.kind !== 'unknown_product')),
   hasCart: ({ conversation }) => conversation.cart.length > 0,
-  firstCartView: ({ conversation }) => (conversation.vars.cartViews ?? 1) === 1,
+  firstFulfilmentAsk: ({ conversation }) => (conversation.vars.fulfilmentAsks ?? 1) === 1,
   /** The message names goods, none of which the coop sells ("ada rokok?"). */
   onlyUnsoldProducts: ({ input }) =>
     input.kind === 'message' && input.understanding.items.length === 0 && input.understanding.clarifications.length > 0 && input.understanding.clarifications.every((c) => c.kind === 'unknown_product'),

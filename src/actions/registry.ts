@@ -1,7 +1,7 @@
 import type { ProductFlowRegistry } from './effect-context.js';
-import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, countCartView, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
+import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
 import { applyCheckoutDefaults, takeCheckoutAnswers } from './checkout-answers.js';
-import { copyEventVars, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
+import { copyEventVars, countVar, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
 import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEffect } from './order-effects.js';
@@ -14,7 +14,6 @@ export function createFlowRegistry(): ProductFlowRegistry {
     actions: {
       'cart.apply': applyUnderstanding,
       'cart.clear': clearCart,
-      'cart.countView': countCartView,
       'cart.correctQuantity': correctQuantity,
       'clarify.resolve': resolveClarification,
       'clarify.skip': skipClarification,
@@ -26,6 +25,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'checkout.take': takeCheckoutAnswers,
       'checkout.defaults': applyCheckoutDefaults,
       'vars.set': setVars,
+      'vars.count': countVar,
       'order.quote': quoteTotal,
       'vars.unset': unsetVars,
       'vars.fromEvent': copyEventVars,

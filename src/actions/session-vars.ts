@@ -31,8 +31,8 @@ export const sessionVarsSchema = z.object({
   pricedAmount: z.object({ unit: z.string().min(1), quantity: z.number().positive() }).optional(),
   /** The total the summary showed: "ya" places the order only at it. */
   quotedTotalRp: z.number().int().nonnegative().optional(),
-  /** How many times the cart was shown: how to change it is said with the first only. */
-  cartViews: z.number().int().nonnegative().optional(),
+  /** How many times pickup or delivery was asked: how to change the cart is said the first time only. */
+  fulfilmentAsks: z.number().int().nonnegative().optional(),
   /** The order "batal" asked to cancel, while the resident confirms. */
   cancelNumber: z.number().int().positive().optional(),
 });

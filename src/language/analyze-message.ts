@@ -46,8 +46,18 @@ function splitJoinedWord(word: string, catalog: Catalog): [string, string] | und
   return undefined;
 }
 
+/** English articles and "of" inside an amount ("half a kilo of rice", "3 liters of oil") carry nothing. */
+function dropAmountGlue(tokens: Token[]): Token[] {
+  return tokens.filter((token, i) => {
+    if (token.kind !== 'word') return true;
+    const previous = tokens[i - 1];
+    if ((token.text === 'a' || token.text === 'an') && (previous?.text === 'half' || previous?.text === 'quarter')) return false;
+    return !(token.text === 'of' && previous !== undefined && (lookupUnit(previous.text, true) !== undefined || previous.text === 'half' || previous.text === 'quarter'));
+  });
+}
+
 export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis {
-  const tokens = tokenize(text);
+  const tokens = dropAmountGlue(tokenize(text));
   const infos: (WordInfo | undefined)[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];

@@ -59,7 +59,7 @@ export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: r
     const word = words[i];
     if (word === undefined || !usable(i)) continue;
     const following = next(i);
-    if (PICKUP_WORDS.has(word) || (word === 'pick' && following !== undefined && words[following] === 'up')) {
+    if (PICKUP_WORDS.has(word) || (word === 'pick' && following !== undefined && (words[following] === 'up' || words[following + 1] === 'up'))) {
       // "ambil 2 kg beras", "mau ambil yang premium" order; "ambil sendiri", "nanti saya ambil" collects.
       if (!ordersAfter(a, i, items)) fulfilment = 'pickup';
     } else if (DELIVERY_WORDS.has(word)) fulfilment = 'delivery';

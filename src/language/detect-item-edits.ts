@@ -66,10 +66,10 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
   return index > 0 ? nearestEditWord(a, frames, index - 1) : undefined;
 }
 
-/** "bukan X", "jangan X", "gak usah X". */
+/** "bukan X", "jangan X", "gak usah X", "ga jadi X" (right before the item: "gak jadi pesen X" cancels). */
 function negatesItem(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i];
-  return word === 'bukan' || word === 'jangan' || (word === 'tidak' && a.words[i + 1] === '');
+  return word === 'bukan' || word === 'jangan' || word === 'gajadi' || (word === 'tidak' && a.words[i + 1] === '');
 }
 
 function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {

@@ -83,6 +83,13 @@ function followsDirectly(a: MessageAnalysis, frame: ItemFrame, i: number): boole
   return true;
 }
 
+/** True when the word at i follows the amount just read directly, or after only "yang". */
+function onlyYangBefore(a: MessageAnalysis, i: number): boolean {
+  const previous = a.tokens[i - 1];
+  if (previous === undefined || previous.kind === 'sep') return false;
+  return a.words[i - 1] === 'yang' ? a.tokens[i - 2]?.kind !== 'sep' : true;
+}
+
 /** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
 const MAX_QUALIFIER_WORDS = 3;
 
@@ -200,6 +207,17 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
           continue;
         }
       }
+      // "premium rice": a variety named before its product's head word is that variety.
+      if (last === 'product' && current !== undefined && current.partial && !current.head && current.productIds.length === 1 && match.head &&
+        current.end === i && catalog.productWords.get(current.productIds[0])?.has(a.keys[match.start] ?? '') === true) {
+        current.end = match.end;
+        current.text = spanText(a, current.start, current.end);
+        current.partial = false;
+        i = match.end;
+        continue;
+      }
+      // "beras 5 kg yang premium": a variety right after the amount qualifies the product before it.
+      const qualifiesAfterAmount = last === 'qty' && current !== undefined && current.quantity !== undefined && current.productIds.length > 0 && onlyYangBefore(a, i);
       // A qualifier right after a product describes it ("indomie goreng"), and a word of the
       // product's own name continues it ("telor ayam").
       const continuesName = match.partial && current !== undefined && current.productIds.length === 1 && match.end - match.start === 1 &&
@@ -207,7 +225,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       // A qualifier after goods we lack ("cabe merah putih", "sabun merah") describes those goods.
       const describesUnknown = last === 'unknown' && current !== undefined && current.productIds.length === 0 && current.end === i &&
         !match.head && !isBareUnknown(a, current);
-      if ((last === 'product' || describesUnknown) && current !== undefined && match.partial && (!match.head || continuesName)) {
+      if ((last === 'product' || describesUnknown || qualifiesAfterAmount) && current !== undefined && match.partial && (!match.head || continuesName)) {
         // "beras yg premium", "bawang yg merah": the qualifier picks a sibling sharing the head word.
         const headWord = a.keys[current.start] ?? '';
         const word = a.keys[match.start] ?? '';

@@ -18,7 +18,7 @@ const SLANG_GROUPS: Record<string, string> = {
   transfer: 'trf tranfer trasfer transfr trnsfer',
   nitip: 'titip',
   kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send',
-  dikirim: 'dikirimin dkirim diantar dianter diantarkan dianterin delivered',
+  dikirim: 'dikirimin dkirim diantar dianter diantarkan dianterin delivered sent shipped',
   tidak: 'g gk ga gak nggak ngga engga enggak tdk ndak gx kagak nda gag ngak nggk tak',
   sama: 'sm ama',
   dengan: 'dgn dg with',
@@ -110,6 +110,11 @@ const SLANG_GROUPS: Record<string, string> = {
   kecap: 'soy',
   susu: 'milk',
   kopi: 'coffee',
+  air: 'water',
+  kental: 'condensed',
+  // Rice grades: the ordinary one is the medium.
+  medium: 'biasa regular ordinary',
+  manis: 'sweet sweetened',
 };
 
 export const SLANG = new Map<string, string>();
@@ -178,7 +183,7 @@ const COMMON = wordSet(`
   wkwkwk haha hehe hihi xixi x tes test sampai ok lho kirain mantap gaskeun setuju list daftar
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
-  selamat via ongkir gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya
+  selamat via ongkir cooking been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,

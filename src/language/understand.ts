@@ -87,14 +87,15 @@ export function understand(text: string, catalog: Catalog): Understanding {
     onlyWords: numbers === 0,
   });
   const { edit } = detected;
-  // "minyaknya ga jadi" takes one line out of the cart; it does not cancel the order.
+  // "minyaknya ga jadi" takes one line out of the cart, "ga jadi premium, yang biasa aja" swaps
+  // one; neither cancels the order.
   // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
   // "kalo udh pesen bisa dibatalin ga nanti?" asks how cancelling works; it cancels nothing.
   const asksAboutCancelling = detected.intent === 'cancel' && question && words.some((word) => CANCEL_QUESTION_WORDS.has(word));
   // "ada rokok?": whether goods are sold is a question about goods, answered like a price question.
   const asksAvailability = question && frames.length === 0 && unknownItems.length > 0 && words.some((word) => AVAILABILITY_WORDS.has(word));
   const intent =
-    (detected.intent === 'cancel' && items.some((item) => item.edit === 'remove')) || (detected.intent === 'balance' && items.length > 0 && checkout.payment === 'simpanan')
+    (detected.intent === 'cancel' && items.some((item) => item.edit === 'remove' || item.replaces !== undefined)) || (detected.intent === 'balance' && items.length > 0 && checkout.payment === 'simpanan')
       ? 'order'
       : asksAvailability
         ? 'price'

@@ -142,3 +142,34 @@ test('a question about cancelling cancels nothing; a request to cancel does', ()
 test('"berat" (heavy) is a word, not a typo for beras', () => {
   expect(understand('eh dianter aja deh, berat', catalog).items).toEqual([]);
 });
+
+describe('amounts and varieties as residents write them', () => {
+  test.each([
+    ['half a kilo of rice', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 0.5 }]],
+    ['3 liters of cooking oil', [{ productId: 'MINYAKITA', unit: 'liter', quantity: 3 }]],
+    ['i want 2 trays of eggs', [{ productId: 'TELUR', unit: 'papan', quantity: 2 }]],
+    ['2 cans of condensed milk', [{ productId: 'SKM', unit: 'kaleng', quantity: 2 }]],
+    ['water gallon 2', [{ productId: 'AIR-GALON', unit: 'galon', quantity: 2 }]],
+    // A variety after the amount, or before the product in English, qualifies the one line.
+    ['beras 5 kg yang premium', [{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]],
+    ['premium rice 5 kg', [{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]],
+    ['bawang 1 kg yang merah', [{ productId: 'BAWANG-MERAH', unit: 'kg', quantity: 1 }]],
+  ])('%j', (text, expected) => {
+    expect(understand(text, catalog).items).toEqual(expected);
+  });
+
+  test.each(['has my order been sent?', 'when will my order be delivered'])('%j asks for the status', (text) => {
+    expect(understand(text, catalog).intent).toBe('status');
+  });
+});
+
+test('"ga jadi premium, yang biasa aja" swaps the rice back; "gak jadi pesen beras" still cancels', () => {
+  const swap = understand('ga jadi premium, yang biasa aja', catalog);
+  expect(swap.intent).toBe('order');
+  expect(swap.items).toMatchObject([{ productId: 'BERAS-MED', replaces: 'BERAS-PREMIUM' }]);
+  expect(understand('gak jadi pesen beras', catalog).intent).toBe('cancel');
+});
+
+test.each(["I'll pick it up", 'nanti saya pick up'])('%j collects at the shop', (text) => {
+  expect(understand(text, catalog).fulfilment).toBe('pickup');
+});

@@ -19,7 +19,8 @@ export function renderReplies(replies: ReplyMessage[], options: RenderOptions): 
   for (const reply of replies) {
     const text = renderOne(reply, options);
     if (reply.join && messages.length > 0) messages[messages.length - 1] += `\n${text}`;
-    else messages.push(text);
+    // A reply written to follow another ("\nDiambil atau diantar?") does not open a message with a blank line.
+    else messages.push(reply.join ? text.replace(/^\n+/, '') : text);
   }
   return messages.map((message) => formatForChannel(message, options.channel));
 }
