@@ -123,7 +123,11 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
       const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
       if (implied && named && item.edit === undefined && understanding.edit === undefined) return;
       // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
-      notes.push(...applyItem(context, item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit, item));
+      const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
+      const problems = applyItem(context, applied, item);
+      notes.push(...problems);
+      // What changed in a line already there, said in one line before the cart.
+      if (inCart && problems.length === 0 && (applied === 'replace' || applied === 'remove')) notes.push(changeNote(context, applied, item.productId));
     });
     notes.push(...queueClarifications(context, understanding.clarifications, understanding.edit ?? 'add'));
     notes.push(...capToOrderLimits(context));
@@ -149,6 +153,14 @@ function capToOrderLimits(context: FlowContext): ReplyMessage[] {
   return notes;
 }
 
+/** "Gula Pasir jadi 2 kg.", "Minyak Goreng MinyaKita dihapus.": a line already in the cart, changed. */
+function changeNote(context: FlowContext, edit: 'replace' | 'remove', productId: string): ReplyMessage {
+  const name = findProduct(context.facts, productId)?.name ?? productId;
+  const line = context.conversation.cart.find((candidate) => candidate.productId === productId);
+  if (edit === 'remove' || !line) return { key: 'order:line_removed', params: { name } };
+  return { key: 'order:line_changed', params: { name, qty: { qty: line.quantity }, unit: line.unit } };
+}
+
 /** The one cart line of the same category ("ganti yang premium aja" with Beras Medium in the cart). */
 function siblingInCart(context: FlowContext, productId: string): string | undefined {
   const category = findProduct(context.facts, productId)?.category;
@@ -166,7 +178,10 @@ function replaceLine(context: FlowContext, replacedId: string, item: ItemRequest
     ? { productId: product.id, unit: product.units.some((unit) => unit.code === line.unit) ? line.unit : product.units[0].code, quantity: line.quantity }
     : item;
   context.conversation.cart = editCart(context.conversation.cart, 'remove', { ...line, quantity: 0 });
-  return applyItem(context, 'replace', replacement);
+  const problems = applyItem(context, 'replace', replacement);
+  if (problems.length > 0) return problems;
+  const replaced = findProduct(context.facts, replacedId)?.name ?? replacedId;
+  return [{ key: 'order:line_swapped', params: { old: replaced, name: product.name, qty: { qty: 'quantity' in replacement ? replacement.quantity : 1 }, unit: 'unit' in replacement ? replacement.unit : '' } }];
 }
 
 /** cart.correctQuantity: "jadi 3 aja", "maksudnya 2 kg": the one cart line takes the new amount (in its unit unless another sold one is named). */
@@ -178,7 +193,8 @@ export const correctQuantity: PureAction<Record<string, never>> = {
     const correction = context.input.understanding.quantityCorrection;
     if (!correction) return;
     const line = context.conversation.cart[0];
-    return applyItem(context, 'replace', { productId: line.productId, unit: correction.unit ?? line.unit, quantity: correction.value });
+    const problems = applyItem(context, 'replace', { productId: line.productId, unit: correction.unit ?? line.unit, quantity: correction.value });
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', line.productId)];
   },
 };
 

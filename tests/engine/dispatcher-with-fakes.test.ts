@@ -82,7 +82,7 @@ describe('dispatcher on in-memory stores', () => {
     chat.clock.advance(60_000);
     expect(await chat.say(BUDI, 'tambah telur 5 butir')).toContain('Telur Ayam Ras 5 butir = Rp10.000');
     expect(await chat.say(BUDI, 'kurangi telur 2 butir')).toContain('Telur Ayam Ras 3 butir = Rp6.000');
-    expect(await chat.say(BUDI, 'hapus gula')).not.toContain('Gula Pasir');
+    expect(await chat.say(BUDI, 'hapus gula')).not.toContain('Gula Pasir 1 kg');
     const reply = await chat.say(BUDI, 'ganti minyak 1 liter aja', { id: 'wamid.LAST' });
     // 2 kg beras 27.000 + 3 butir 6.000 + 1 liter 15.700
     expect(reply).toContain('Subtotal: Rp48.700');

@@ -65,7 +65,8 @@ describe('order flow', () => {
     reply = (await chat.send(BUDI, 'kurangi telur 2 butir')).join('\n');
     expect(reply).toContain('Telur Ayam Ras 3 butir = Rp6.000');
     reply = (await chat.send(BUDI, 'hapus gula')).join('\n');
-    expect(reply).not.toContain('Gula Pasir');
+    expect(reply).toContain('Gula Pasir dihapus dari keranjang');
+    expect(reply).not.toContain('Gula Pasir 1 kg');
     reply = (await chat.send(BUDI, 'ganti minyak 1 liter aja')).join('\n');
     expect(reply).toContain('Minyak Goreng MinyaKita 1 liter = Rp15.700');
     expect(reply).not.toContain('2 liter');

@@ -224,7 +224,8 @@ test('"beras 0 kg" adds no Rp0 line; "ganti gula 0 kg" takes the sugar out', asy
   expect(await cartOf(phone)).toEqual([]);
   await say(phone, 'beras 2 kg sama gula 1 kg');
   const after = await say(phone, 'ganti gula 0 kg');
-  expect(after).not.toContain('Gula Pasir');
+  expect(after).toContain('Gula Pasir dihapus dari keranjang');
+  expect(after).not.toContain('Gula Pasir 1 kg');
   expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 2 }]);
 });
 
@@ -473,4 +474,12 @@ test('how to change the cart is said with the first cart only', async () => {
   const second = await say(phone, 'tambah gula 1 kg');
   expect(second).toContain('Gula Pasir 1 kg');
   expect(second).not.toContain('Mau tambah barang?');
+});
+
+test('a change to a line already in the cart is said in one line before the cart', async () => {
+  const phone = '+6281233310091';
+  await say(phone, 'kecap 2 botol, gula 1 kg, minyak 2 liter');
+  expect(await say(phone, 'gulanya jadi 2 kg')).toContain('✏️ Gula Pasir jadi 2 kg.');
+  expect(await say(phone, 'minyaknya ga jadi')).toContain('🗑️ Minyak Goreng MinyaKita dihapus dari keranjang.');
+  expect(await say(phone, 'bukan kecap, maksudnya skm')).toContain('🔁 Kecap Manis 520 ml diganti Susu Kental Manis 370 g 2 kaleng.');
 });
