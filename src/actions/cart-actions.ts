@@ -122,6 +122,14 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
       // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
       const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
       if (implied && named && item.edit === undefined && understanding.edit === undefined) return;
+      // "berasnya 5 kg aja" with Beras Premium in the cart: that rice, at the amount meant.
+      const family = item.generic && item.exact && !inCart && item.edit === undefined && 'quantity' in item ? siblingInCart(context, item.productId) : undefined;
+      const familyUnitSold = family !== undefined && 'unit' in item && findProduct(context.facts, family)?.units.some((unit) => unit.code === item.unit) === true;
+      if (family !== undefined && familyUnitSold && 'quantity' in item) {
+        const problems = applyItem(context, 'replace', { productId: family, unit: item.unit, quantity: item.quantity });
+        notes.push(...(problems.length > 0 ? problems : [changeNote(context, 'replace', family)]));
+        return;
+      }
       // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
       const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
       const problems = applyItem(context, applied, item);
@@ -174,6 +182,11 @@ function replaceLine(context: FlowContext, replacedId: string, item: ItemRequest
   const product = findProduct(context.facts, item.productId);
   if (!line || !product) return applyItem(context, 'add', item);
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
+  // "no gas, just the water" with the water already there: the gas goes, the water stays as it is.
+  if (implied && context.conversation.cart.some((candidate) => candidate.productId === product.id)) {
+    context.conversation.cart = editCart(context.conversation.cart, 'remove', { ...line, quantity: 0 });
+    return [changeNote(context, 'remove', replacedId)];
+  }
   const replacement: ItemRequest = implied
     ? { productId: product.id, unit: product.units.some((unit) => unit.code === line.unit) ? line.unit : product.units[0].code, quantity: line.quantity }
     : item;

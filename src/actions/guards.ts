@@ -16,7 +16,10 @@ export const guards: Record<string, Guard> = {
   firstFulfilmentAsk: ({ conversation }) => (conversation.vars.fulfilmentAsks ?? 1) === 1,
   /** The message names goods, none of which the coop sells ("ada rokok?"). */
   onlyUnsoldProducts: ({ input }) =>
-    input.kind === 'message' && input.understanding.items.length === 0 && input.understanding.clarifications.length > 0 && input.understanding.clarifications.every((c) => c.kind === 'unknown_product'),
+    input.kind === 'message' &&
+    input.understanding.items.length === 0 &&
+    input.understanding.clarifications.length > 0 &&
+    input.understanding.clarifications.every((c) => c.kind === 'unknown_product' && input.understanding.unsoldGoods?.includes(c.text) === true),
   /** A correction without a product name can only mean the one line there is. */
   cartHasOneLine: ({ conversation }) => conversation.cart.length === 1,
   hasPendingClarification: (context) => readPending(context).length > 0,
@@ -27,10 +30,6 @@ export const guards: Record<string, Guard> = {
   cancelsCartInProgress: (context) =>
     (context.conversation.cart.length > 0 || readPending(context).length > 0) && !(context.input.kind === 'message' && context.input.understanding.refersToPlacedOrder),
   looksLikeAddress: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress === true,
-  /** An address written while delivery is chosen ("eh alamatnya salah, jl. melati no 17") replaces the one given. */
-  // Where no address is asked for, a question ("no rek nya apa kak?") is never taken as one.
-  givesDeliveryAddress: (context) =>
-    context.conversation.vars.fulfilment === 'delivery' && guards.looksLikeAddress(context) && !(context.input.kind === 'message' && context.input.understanding.question),
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
   givesCheckoutAnswers,
   needsFulfilment: (context) => missingCheckoutAnswer(context) === 'fulfilment',

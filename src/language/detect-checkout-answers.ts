@@ -26,12 +26,15 @@ const SAVINGS_WORDS = new Set(['simpanan', 'saldo', 'tabungan']);
 const PAY_ON_ARRIVAL_WORDS = new Set(['pas', 'nanti', 'waktu', 'saat', 'kalau', 'sampai', 'datang', 'ditempat']);
 const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'bukan', 'belum']);
 /** Words that end an address: what follows is another answer or small talk. */
-const ADDRESS_STOP_WORDS = new Set(['bayar', 'ya', 'ok', 'makasih', 'tolong', 'saya', 'tunggu', 'ditunggu', 'sekalian', 'terus', 'lalu', 'nanti', 'jam', 'besok', 'sekarang', 'kalau', 'biar', 'soalnya', 'karena']);
+const ADDRESS_STOP_WORDS = new Set(['eh', 'ehh', 'oh', 'oiya', 'btw', 'bayar', 'ya', 'ok', 'makasih', 'tolong', 'saya', 'tunggu', 'ditunggu', 'sekalian', 'terus', 'lalu', 'nanti', 'jam', 'besok', 'sekarang', 'kalau', 'biar', 'soalnya', 'karena']);
 /** Words that lead into an address: "alamat(nya)", "dianter ke …". */
 const ADDRESS_LEADS = new Set(['alamat', 'address']);
 /** Street words a product name may follow without being ordered ("Jl. Gula Batu"). */
 const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'perum', 'perumahan', 'komplek', 'kompleks', 'komp', 'lorong']);
-const LEAD_FILLERS = new Set(['', 'di', 'ke', 'saya', 'nya', 'ya', 'adalah', 'yaitu', 'kak', 'is', 'to']);
+/** Words about an address, not of it: "alamatnya salah, …", "alamat baru: …". */
+const ABOUT_THE_ADDRESS = new Set(['', 'salah', 'benar', 'betul', 'baru', 'lengkap', 'lama', 'ganti', 'ubah', 'jadi', 'nya', 'ku', 'adalah', 'yaitu']);
+/** Words joining items of a list: before goods they end an address ("jl. melati 3 sama gula 2 kg"). */
+const LIST_JOINERS = new Set(['dan', 'sama', 'plus', 'serta']);
 const MAX_ADDRESS_LENGTH = 300;
 const CLOSERS = new Set(['"', "'", ')', ']', '\u201d', '\u2019', '\u00bb']);
 
@@ -40,12 +43,17 @@ interface Span {
   end: number;
 }
 
+/** An item found in the message; `quantity` set when an amount was written with it. */
+interface ItemSpan extends Span {
+  quantity?: unknown;
+}
+
 export interface CheckoutAnswersFound extends CheckoutAnswers {
   /** Token span of the address, so items are not read from it. */
   addressSpan?: Span;
 }
 
-export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: readonly Span[], question: boolean): CheckoutAnswersFound {
+export function detectCheckoutAnswers(a: MessageAnalysis, text: string, items: readonly ItemSpan[], question: boolean): CheckoutAnswersFound {
   const { tokens, words } = a;
   const asked = questionedTokens(a, question);
   const itemAt = (i: number) => items.find((span) => i >= span.start && i < span.end);
@@ -112,7 +120,7 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
 }
 
 /** The address: after "alamat", at a street word, or after "dianter ke" before a place word; the first that reads as one. */
-function findAddress(a: MessageAnalysis, items: readonly Span[], asked: readonly boolean[]): Span | undefined {
+function findAddress(a: MessageAnalysis, items: readonly ItemSpan[], asked: readonly boolean[]): Span | undefined {
   for (let i = 0; i < a.tokens.length; i++) {
     const start = addressStartAt(a, i, items, asked);
     if (start === undefined) continue;
@@ -122,13 +130,14 @@ function findAddress(a: MessageAnalysis, items: readonly Span[], asked: readonly
   return undefined;
 }
 
-function addressStartAt(a: MessageAnalysis, i: number, items: readonly Span[], asked: readonly boolean[]): number | undefined {
+function addressStartAt(a: MessageAnalysis, i: number, items: readonly ItemSpan[], asked: readonly boolean[]): number | undefined {
   const { tokens, words } = a;
   const word = words[i];
   if (word === undefined || asked[i]) return undefined;
   if (ADDRESS_LEADS.has(word)) {
+    // "alamatnya salah, jl. sultan haji no 7": past the words about the address, to where it begins.
     let j = i + 1;
-    while (j < tokens.length && (tokens[j].kind === 'sep' || LEAD_FILLERS.has(words[j] ?? '-'))) j++;
+    while (j < tokens.length && (tokens[j].kind === 'sep' || ABOUT_THE_ADDRESS.has(words[j] ?? '-') || (tokens[j].kind === 'word' && a.infos[j]?.kind === 'known' && !DELIVERY_ADDRESS_WORDS.has(words[j] ?? '')))) j++;
     return j < tokens.length && tokens[j].kind !== 'q' ? j : undefined;
   }
   if (isStrictAddressWord(a, i)) return extendBack(a, i, items);
@@ -137,21 +146,28 @@ function addressStartAt(a: MessageAnalysis, i: number, items: readonly Span[], a
 }
 
 /** From `start` to the first word that begins another answer or small talk, without trailing particles. */
-function addressSpan(a: MessageAnalysis, start: number, items: readonly Span[]): Span {
+function addressSpan(a: MessageAnalysis, start: number, items: readonly ItemSpan[]): Span {
   const { tokens, words } = a;
   let end = start;
   for (; end < tokens.length; end++) {
     const word = words[end];
     if (tokens[end].kind === 'q') break;
     if (end > start && word !== undefined && (ADDRESS_STOP_WORDS.has(word) || YES_WORDS.has(word) || PICKUP_WORDS.has(word) || DELIVERY_WORDS.has(word) || PAYMENT_WORDS.has(word) || paymentPhrase(a, end) !== undefined)) break;
+    // "… no 3, gula 2 kg": goods with an amount start the next item. Goods words without one are
+    // place names ("Jl. Pagar Alam", "Teluk Betung", "Jl. Pulau Telur", "Jl. Gula Batu 3").
     const item = items.find((span) => span.start === end);
-    const before = previousContent(a, end);
-    // "Jl. Gula Batu 3": a product right after a street word names the street.
-    if (item !== undefined && !(before !== undefined && STREET_WORDS.has(words[before] ?? ''))) break;
+    if (item !== undefined && item.quantity !== undefined && !streetNamed(a, end)) break;
+    if (word !== undefined && LIST_JOINERS.has(word) && items.some((span) => span.start === end + 1)) break;
   }
   // Trailing commas, particles and forms of address ("… no 3 ya kak") are not the address.
   while (end > start && (tokens[end - 1].kind === 'sep' || words[end - 1] === '' || PARTICLE_WORDS.has(words[end - 1] ?? '') || POLITE_WORDS.has(words[end - 1] ?? ''))) end--;
   return { start, end };
+}
+
+/** True when the word at i follows a street word ("Jl. Gula Batu"): the product names the street. */
+function streetNamed(a: MessageAnalysis, i: number): boolean {
+  const before = previousContent(a, i);
+  return before !== undefined && STREET_WORDS.has(a.words[before] ?? '');
 }
 
 /** An address has at least two parts and a street, place or house number word, or a number. */

@@ -62,13 +62,19 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
     const edit = EDIT_WORDS.get(a.words[i] ?? '');
     if (edit !== undefined) return edit;
   }
-  // Edit words of an earlier item carry on ("hapus gula sama telur").
-  return index > 0 ? nearestEditWord(a, frames, index - 1) : undefined;
+  if (index === 0) return undefined;
+  // Edit words of an earlier item carry on ("hapus gula sama telur"), but an amount given after
+  // a removal in another clause is a new item ("hapus beras medium, premium 5 kg").
+  const carried = nearestEditWord(a, frames, index - 1);
+  const newClause = a.tokens.slice(frames[index - 1].end, frames[index].start).some((token) => token.kind === 'sep');
+  return carried === 'remove' && newClause && frames[index].quantity !== undefined ? 'add' : carried;
 }
 
-/** "bukan X", "jangan X", "gak usah X", "ga jadi X" (right before the item: "gak jadi pesen X" cancels). */
+/** "bukan X", "jangan X", "gak usah X", "ga jadi X" (right before the item: "gak jadi pesen X" cancels), "no X". */
 function negatesItem(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i];
+  // English "no gas" (a number after "no" makes it a house number, never an item).
+  if (word === 'no') return a.tokens[i + 1]?.kind === 'word';
   return word === 'bukan' || word === 'jangan' || word === 'gajadi' || (word === 'tidak' && a.words[i + 1] === '');
 }
 

@@ -363,7 +363,8 @@ export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog, ma
   for (const [index, frame] of frames.entries()) {
     const { dropped, ...mark } = marks[index] ?? {};
     if (dropped) continue;
-    const push = (item: ItemRequest) => items.push({ ...item, ...mark });
+    const generic = frame.end - frame.start === 1 && (catalog.wordProducts.get(frame.headKey ?? '')?.heads.length ?? 0) > 1;
+    const push = (item: ItemRequest) => items.push({ ...item, ...mark, ...(generic ? { generic: true as const } : {}) });
     const q = frame.quantity;
     if (frame.productIds.length === 0) {
       clarifications.push({ kind: 'unknown_product', text: frame.text });

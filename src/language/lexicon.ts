@@ -79,7 +79,7 @@ const SLANG_GROUPS: Record<string, string> = {
   tambah: 'tambahin tambahkan nambah tambahan tmbh add',
   kurangi: 'kurangin kurangkan kurang reduce',
   hapus: 'hapusin buang buangin hilangkan delete remove coret keluarkan hapuskan',
-  ganti: 'gantiin ubah ubahin diganti change replace gnti',
+  ganti: 'gantiin ubah ubahin diganti change replace gnti make',
   lagi: 'lg more',
   total: 'totalnya',
   semua: 'semuanya',

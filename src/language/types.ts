@@ -27,6 +27,8 @@ export interface ItemMarks {
   replaces?: string;
   /** Named only as the line being replaced: not an item of its own. */
   dropped?: true;
+  /** Named by the word several products share ("beras"): "berasnya 5 kg aja" may mean the rice already in the cart. */
+  generic?: true;
 }
 
 export type ItemRequest = (
@@ -82,6 +84,8 @@ export interface Understanding extends CheckoutAnswers {
   asks?: AskedTopic;
   /** No product named, only an amount ("2 kg", "mau 2 papan"): for the product the conversation asked about. */
   amount?: { value: number; unit?: string; amountRp?: number };
+  /** Goods named that a shop could sell but this catalogue lacks ("rokok", "sabun"), as written. */
+  unsoldGoods?: string[];
   /** Points back at what was just talked about ("pesan itu", "yang tadi aja"). */
   reference?: true;
   /** Street, house-number or landmark words, and not a short yes or no: the text reads as an address. */

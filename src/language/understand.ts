@@ -134,8 +134,12 @@ export function understand(text: string, catalog: Catalog): Understanding {
     if (amount !== undefined) result.amount = { value: amount.value, ...(amount.unit !== undefined ? { unit: amount.unit } : {}), ...(amount.amountRp !== undefined ? { amountRp: amount.amountRp } : {}) };
   }
   if (result.items.length === 0 && words.some((word) => REFERENCE_WORDS.has(word))) result.reference = true;
+  const unsoldGoods = result.clarifications.flatMap((c) => (c.kind === 'unknown_product' && c.text.split(' ').some((word) => isOtherGoodsWord(word.toLowerCase())) ? [c.text] : []));
+  if (unsoldGoods.length > 0) result.unsoldGoods = unsoldGoods;
   // A bare "no" is an answer, not a house number.
-  if (reply === undefined && words.some((word) => DELIVERY_ADDRESS_WORDS.has(word))) result.readsAsAddress = true;
+  // "no" counts only before a house number: "wait, no gas" is not an address.
+  const addressWord = (word: string | undefined, i: number) => word !== undefined && DELIVERY_ADDRESS_WORDS.has(word) && (word !== 'no' || a.tokens[i + 1]?.kind === 'num');
+  if (reply === undefined && (checkout.address !== undefined || a.words.some(addressWord))) result.readsAsAddress = true;
   if (a.tokens.some((token, i) => (token.kind === 'word' && PLACED_ORDER_WORDS.has(a.words[i] ?? '')) || (token.kind === 'num' && token.text.length >= 4 && /^\d+$/.test(token.text)))) result.refersToPlacedOrder = true;
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;

@@ -483,3 +483,55 @@ test('a change to a line already in the cart is said in one line before the cart
   expect(await say(phone, 'minyaknya ga jadi')).toContain('🗑️ Minyak Goreng MinyaKita dihapus dari keranjang.');
   expect(await say(phone, 'bukan kecap, maksudnya skm')).toContain('🔁 Kecap Manis 520 ml diganti Susu Kental Manis 370 g 2 kaleng.');
 });
+
+describe('found by a resident trying the bot', () => {
+  test('"wait, no gas. just the water" at the summary takes the gas out and keeps the address', async () => {
+    const phone = '+6281233310101';
+    await say(phone, 'galon 2 sama gas 1, antar ke Jl. Sam Ratulangi 12, cod');
+    const reply = await say(phone, 'wait, no gas. just the water');
+    expect(reply).toContain('Pengambilan: diantar (Jl. Sam Ratulangi 12)');
+    expect(await cartOf(phone)).toEqual([{ productId: 'AIR-GALON', unit: 'galon', quantity: 2 }]);
+  });
+
+  test('place names that sound like goods stay in the address and add nothing', async () => {
+    const phone = '+6281233310102';
+    const summary = await say(phone, 'beras 5 kg, kirim ke jl. za pagar alam no 21 labuhan ratu ya. bayar cod');
+    expect(summary).toContain('Pengambilan: diantar (jl. za pagar alam no 21 labuhan ratu)');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]);
+  });
+
+  test('small talk at the address question is not stored; "alamatnya salah, …" gives the new one', async () => {
+    const phone = '+6281233310103';
+    await say(phone, 'gula 1 kg');
+    await say(phone, 'antar');
+    expect(await say(phone, 'bentar ya kak aku tanya suami dulu')).toContain('Alamatnya belum saya catat');
+    expect((await chat.models.Session.findOne({ phone }).lean())?.vars.address).toBeUndefined();
+    await say(phone, 'jl. sultan haji no 5');
+    await say(phone, 'cod');
+    expect(await say(phone, 'tidak, alamatnya salah. jl. sultan haji no 7')).toContain('Pengambilan: diantar (jl. sultan haji no 7)');
+  });
+
+  test('"berasnya 5 kg aja" in the same message changes the premium rice named before it', async () => {
+    const phone = '+6281233310104';
+    await say(phone, 'beras premium 10kg, minyak 2L. eh beras nya 5 kg aja deh');
+    const cart = await cartOf(phone);
+    expect(cart).toHaveLength(2);
+    expect(cart).toEqual(expect.arrayContaining([
+      { productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 },
+      { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },
+    ]));
+  });
+
+  test('"remove beras medium, premium 5 kg" swaps the rice', async () => {
+    const phone = '+6281233310105';
+    await say(phone, 'beras 5 kg');
+    await say(phone, 'remove beras medium, premium 5 kg');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]);
+  });
+
+  test('a question with a word the shop does not know is not answered as goods not sold', async () => {
+    const phone = '+6281233310106';
+    await say(phone, 'gula 1 kg');
+    expect(await say(phone, 'kok cuma 5 kg?')).not.toContain('tidak dijual');
+  });
+});

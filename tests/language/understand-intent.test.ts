@@ -69,7 +69,7 @@ describe('intents', () => {
   test('a greeting with an order is an order', () => {
     const r = understand('assalamualaikum kak, mau pesan beras 10 kg', catalog);
     expect(r.intent).toBe('order');
-    expect(r.items).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 10 }]);
+    expect(r.items).toMatchObject([{ productId: 'BERAS-MED', unit: 'kg', quantity: 10 }]);
   });
 
   test('a greeting with a price question is a price question', () => {
