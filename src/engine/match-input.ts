@@ -23,6 +23,7 @@ export function matchInput(spec: MatchSpec, input: TransitionInput): boolean {
   if (spec.language && !understanding.language) return false;
   if (spec.question && !understanding.question) return false;
   if (spec.asks !== undefined && understanding.asks !== spec.asks) return false;
+  if (spec.changeRequest !== undefined && understanding.changeRequest !== spec.changeRequest) return false;
   if (spec.confirmation !== undefined && understanding.confirmation !== spec.confirmation) return false;
   if (spec.quantityCorrection && !understanding.quantityCorrection) return false;
   if (spec.subscription !== undefined && understanding.subscription !== spec.subscription) return false;

@@ -14,8 +14,23 @@ export function detectAskedTopic(words: readonly (string | undefined)[], questio
   const present = new Set(words.filter((word): word is string => word !== undefined && word !== ''));
   const has = (set: ReadonlySet<string>) => [...present].some((word) => set.has(word));
   if (has(FEE_WORDS)) return 'delivery_fee';
+  if (present.has('total') || present.has('totalnya')) return 'total';
   // "jam" alone is a time ("antar jam 4?"); with "buka" or "tutup" it asks when the shop is open.
   if (present.has('buka') || present.has('tutup') || present.has('open') || present.has('close') || (present.has('jam') && (present.has('sampai') || present.has('berapa')) && has(HOURS_WORDS) && !present.has('kirim') && !present.has('dikirim'))) return 'opening_hours';
   if (has(PAYMENT_WORDS)) return 'payment_options';
   return undefined;
+}
+
+const CHANGE_TOPICS = new Map<string, 'address' | 'payment' | 'fulfilment'>([
+  ['alamat', 'address'], ['address', 'address'],
+  ['pembayaran', 'payment'], ['bayar', 'payment'], ['payment', 'payment'],
+  ['pengambilan', 'fulfilment'], ['pengiriman', 'fulfilment'],
+]);
+
+/** "ganti alamat", "ubah pembayaran": a checkout answer to be asked again (the new one not given yet). */
+export function detectChangeRequest(words: readonly (string | undefined)[]): 'address' | 'payment' | 'fulfilment' | undefined {
+  const present = words.filter((word): word is string => word !== undefined && word !== '');
+  if (!present.some((word) => word === 'ganti' || word === 'ubah' || word === 'salah')) return undefined;
+  const topics = new Set(present.flatMap((word) => CHANGE_TOPICS.get(word) ?? []));
+  return topics.size === 1 ? [...topics][0] : undefined;
 }

@@ -63,7 +63,7 @@ export interface CheckoutAnswers {
 }
 
 /** A question about the shop, not a product: answered, then the conversation goes on. */
-export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options' | 'cancellation';
+export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options' | 'cancellation' | 'total';
 
 export interface Understanding extends CheckoutAnswers {
   intent: Intent;
@@ -84,6 +84,8 @@ export interface Understanding extends CheckoutAnswers {
   asks?: AskedTopic;
   /** No product named, only an amount ("2 kg", "mau 2 papan"): for the product the conversation asked about. */
   amount?: { value: number; unit?: string; amountRp?: number };
+  /** Asks to change a checkout answer without giving the new one ("ganti alamat", "ubah pembayaran"). */
+  changeRequest?: 'address' | 'payment' | 'fulfilment';
   /** Goods named that a shop could sell but this catalogue lacks ("rokok", "sabun"), as written. */
   unsoldGoods?: string[];
   /** Points back at what was just talked about ("pesan itu", "yang tadi aja"). */

@@ -5,7 +5,7 @@ import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
 import { detectAmount } from './detect-amount.js';
-import { detectAskedTopic } from './detect-asked-topic.js';
+import { detectAskedTopic, detectChangeRequest } from './detect-asked-topic.js';
 import { detectCheckoutAnswers } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
 import { detectItemEdits } from './detect-item-edits.js';
@@ -134,6 +134,9 @@ export function understand(text: string, catalog: Catalog): Understanding {
     if (amount !== undefined) result.amount = { value: amount.value, ...(amount.unit !== undefined ? { unit: amount.unit } : {}), ...(amount.amountRp !== undefined ? { amountRp: amount.amountRp } : {}) };
   }
   if (result.items.length === 0 && words.some((word) => REFERENCE_WORDS.has(word))) result.reference = true;
+  // Only when the new answer is not in the message too ("alamatnya salah, jl. melati 7" gives it).
+  const changeRequest = checkout.address === undefined && checkout.payment === undefined && checkout.fulfilment === undefined && result.items.length === 0 ? detectChangeRequest(a.words) : undefined;
+  if (changeRequest !== undefined) result.changeRequest = changeRequest;
   const unsoldGoods = result.clarifications.flatMap((c) => (c.kind === 'unknown_product' && c.text.split(' ').some((word) => isOtherGoodsWord(word.toLowerCase())) ? [c.text] : []));
   if (unsoldGoods.length > 0) result.unsoldGoods = unsoldGoods;
   // A bare "no" is an answer, not a house number.

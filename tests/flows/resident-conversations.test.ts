@@ -535,3 +535,23 @@ describe('found by a resident trying the bot', () => {
     expect(await say(phone, 'kok cuma 5 kg?')).not.toContain('tidak dijual');
   });
 });
+
+test('at the summary, "ganti alamat" asks for the address again and keeps the rest', async () => {
+  const phone = '+6281233310111';
+  await say(phone, 'gula 1 kg antar ke jl. melati no 3, cod');
+  expect(await say(phone, 'ganti alamat')).toContain('Ke alamat mana diantar?');
+  const summary = await say(phone, 'jl. kenanga no 9');
+  expect(summary).toContain('Pengambilan: diantar (jl. kenanga no 9)');
+  expect(summary).toContain('Pembayaran: bayar di tempat');
+});
+
+test('"berapa totalnya?" shows the cart and its total where it was asked; "udah" leaves the change step', async () => {
+  const phone = '+6281233310112';
+  await say(phone, 'gula 2 kg');
+  const total = await say(phone, 'berapa totalnya?');
+  expect(total).toContain('Subtotal: Rp35.000');
+  expect(total).not.toContain('Pilih kategori');
+  await say(phone, 'ambil, cod');
+  expect(await say(phone, 'tidak')).toContain('Silakan ubah pesanan');
+  expect(await say(phone, 'udah')).toContain('Ringkasan pesanan');
+});

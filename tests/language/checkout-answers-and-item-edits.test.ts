@@ -173,3 +173,16 @@ test('"ga jadi premium, yang biasa aja" swaps the rice back; "gak jadi pesen ber
 test.each(["I'll pick it up", 'nanti saya pick up'])('%j collects at the shop', (text) => {
   expect(understand(text, catalog).fulfilment).toBe('pickup');
 });
+
+test.each([
+  ['ganti alamat', 'address'],
+  ['ubah pembayaran kak', 'payment'],
+])('%j asks to change the %s', (text, topic) => {
+  expect(understand(text, catalog).changeRequest).toBe(topic);
+});
+
+test('"alamatnya salah, jl melati 7" gives the new address rather than asking to change it', () => {
+  const result = understand('alamatnya salah, jl melati 7', catalog);
+  expect(result.address).toBe('jl melati 7');
+  expect(result.changeRequest).toBeUndefined();
+});
