@@ -6,7 +6,7 @@ import type { AskedTopic } from './types.js';
  * qris?", "rekeningnya apa?"). Checkout goes on after the answer.
  */
 const FEE_WORDS = new Set(['ongkir', 'ongkos', 'biaya', 'fee']);
-const HOURS_WORDS = new Set(['buka', 'tutup', 'open', 'close', 'jam']);
+const HOURS_WORDS = new Set(['buka', 'tutup', 'open', 'close']);
 const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'rekening', 'rekeningnya', 'rek', 'norek', 'bayar', 'pembayaran', 'payment', 'pay']);
 
 export function detectAskedTopic(words: readonly (string | undefined)[], question: boolean, namesProducts: boolean): AskedTopic | undefined {
@@ -15,8 +15,8 @@ export function detectAskedTopic(words: readonly (string | undefined)[], questio
   const has = (set: ReadonlySet<string>) => [...present].some((word) => set.has(word));
   if (has(FEE_WORDS)) return 'delivery_fee';
   if (present.has('total') || present.has('totalnya')) return 'total';
-  // "jam" alone is a time ("antar jam 4?"); with "buka" or "tutup" it asks when the shop is open.
-  if (present.has('buka') || present.has('tutup') || present.has('open') || present.has('close') || (present.has('jam') && (present.has('sampai') || present.has('berapa')) && has(HOURS_WORDS) && !present.has('kirim') && !present.has('dikirim'))) return 'opening_hours';
+  // "buka sampai jam berapa?"; "jam brp sampe?" asks when goods arrive, not when the shop opens.
+  if (has(HOURS_WORDS)) return 'opening_hours';
   if (has(PAYMENT_WORDS)) return 'payment_options';
   return undefined;
 }
