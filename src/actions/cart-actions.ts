@@ -104,10 +104,19 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
   run(context) {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
+    const notes: ReplyMessage[] = [];
+    // "oke mau 2 liter ya, sama gula 1 kg" right after asking the oil's price: 2 liters of oil too;
+    // an amount no product took otherwise is said, never dropped ("beras 5 kg 2 karung").
+    const loose = understanding.looseAmount;
+    if (loose) {
+      const asked = pricedProduct(context);
+      const resolved = asked && !understanding.items.some((item) => item.productId === asked) ? resolveAmount(loose, asked, context.facts.catalog.index) : undefined;
+      if (resolved && 'item' in resolved) notes.push(...applyItem(context, 'add', resolved.item));
+      else notes.push({ key: 'order:loose_amount', params: { qty: { qty: loose.amountRp ?? loose.value }, unit: loose.amountRp !== undefined ? 'rupiah' : (loose.unit ?? '') } });
+    }
     // Items named outright end any follow-up to an earlier price question.
     delete context.conversation.vars.pricedProduct;
     delete context.conversation.vars.pricedAmount;
-    const notes: ReplyMessage[] = [];
     understanding.items.forEach((item, index) => {
       const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
       const inCart = context.conversation.cart.some((line) => line.productId === item.productId);

@@ -60,6 +60,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:clarify_skipped',
       'order:not_in_cart',
       'order:line_changed',
+      'order:loose_amount',
       'order:line_removed',
       'order:line_swapped',
       'order:zero_quantity',

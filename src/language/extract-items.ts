@@ -26,6 +26,8 @@ export interface ExtractedItems {
   frames: ItemFrame[];
   /** Unknown-word spans (possible products not in the catalogue), in order. */
   unknowns: ItemFrame[];
+  /** Amounts no product took ("beras 5 kg 2 karung", "mau 2 liter ya, sama gula 1 kg"): never dropped silently. */
+  looseAmounts: Quantity[];
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
@@ -131,6 +133,7 @@ function productTakesQuantity(a: MessageAnalysis, catalog: Catalog, j: number): 
 export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedItems {
   const frames: ItemFrame[] = [];
   const unknowns: ItemFrame[] = [];
+  const looseAmounts: Quantity[] = [];
   let current: ItemFrame | undefined;
   let pending: Quantity | undefined;
   let pendingUnclear: string | undefined;
@@ -178,6 +181,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
         i++;
         continue;
       }
+      if (pending !== undefined) looseAmounts.push(pending);
       current = undefined;
       pending = undefined;
       last = 'other';
@@ -330,7 +334,8 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     }
     i++;
   }
-  return { frames, unknowns };
+  if (pending !== undefined) looseAmounts.push(pending);
+  return { frames, unknowns, looseAmounts };
 }
 
 /**

@@ -84,6 +84,8 @@ export interface Understanding extends CheckoutAnswers {
   asks?: AskedTopic;
   /** No product named, only an amount ("2 kg", "mau 2 papan"): for the product the conversation asked about. */
   amount?: { value: number; unit?: string; amountRp?: number };
+  /** Products named, and besides them an amount none of them took ("oke 2 liter ya, sama gula 1 kg"). */
+  looseAmount?: { value: number; unit?: string; amountRp?: number };
   /** Asks to change a checkout answer without giving the new one ("ganti alamat", "ubah pembayaran"). */
   changeRequest?: 'address' | 'payment' | 'fulfilment';
   /** Goods named that a shop could sell but this catalogue lacks ("rokok", "sabun"), as written. */

@@ -12,6 +12,7 @@ import { detectItemEdits } from './detect-item-edits.js';
 import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
+import type { Quantity } from './parse-quantity.js';
 import { DELIVERY_ADDRESS_WORDS, isOtherGoodsWord, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
 import { renderNormalized } from './normalize-text.js';
 import type { Understanding } from './types.js';
@@ -129,10 +130,11 @@ export function understand(text: string, catalog: Catalog): Understanding {
     // "maksudnya" is the correction's word, not a product the shop lacks.
     result.clarifications = result.clarifications.filter((c) => !(c.kind === 'unknown_product' && CORRECTION_CUES.has(c.text.toLowerCase())));
   }
+  const plainAmount = (q: Quantity) => ({ value: q.value, ...(q.unit !== undefined ? { unit: q.unit } : {}), ...(q.amountRp !== undefined ? { amountRp: q.amountRp } : {}) });
   if (result.items.length === 0 && result.clarifications.length === 0) {
     const amount = detectAmount(a);
-    if (amount !== undefined) result.amount = { value: amount.value, ...(amount.unit !== undefined ? { unit: amount.unit } : {}), ...(amount.amountRp !== undefined ? { amountRp: amount.amountRp } : {}) };
-  }
+    if (amount !== undefined) result.amount = plainAmount(amount);
+  } else if (result.items.length > 0 && extracted.looseAmounts.length > 0) result.looseAmount = plainAmount(extracted.looseAmounts[0]);
   if (result.items.length === 0 && words.some((word) => REFERENCE_WORDS.has(word))) result.reference = true;
   // Only when the new answer is not in the message too ("alamatnya salah, jl. melati 7" gives it).
   const changeRequest = checkout.address === undefined && checkout.payment === undefined && checkout.fulfilment === undefined && result.items.length === 0 ? detectChangeRequest(a.words) : undefined;

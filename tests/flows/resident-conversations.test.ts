@@ -555,3 +555,16 @@ test('"berapa totalnya?" shows the cart and its total where it was asked; "udah"
   expect(await say(phone, 'tidak')).toContain('Silakan ubah pesanan');
   expect(await say(phone, 'udah')).toContain('Ringkasan pesanan');
 });
+
+test('an amount no product took is never dropped: for the product just priced, else asked about', async () => {
+  const phone = '+6281233310121';
+  await say(phone, 'minyak berapa?');
+  await say(phone, 'oke mau 2 liter ya kak. sama gula 1kg');
+  expect(await cartOf(phone)).toEqual([
+    { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },
+    { productId: 'GULA', unit: 'kg', quantity: 1 },
+  ]);
+  const other = '+6281233310122';
+  expect(await say(other, 'beras 5 kg 2 karung')).toContain('Jumlah "2 karung" belum saya masukkan');
+  expect(await cartOf(other)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]);
+});
