@@ -114,6 +114,8 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
       if (resolved && 'item' in resolved) notes.push(...applyItem(context, 'add', resolved.item));
       else notes.push({ key: 'order:loose_amount', params: { qty: { qty: loose.amountRp ?? loose.value }, unit: loose.amountRp !== undefined ? 'rupiah' : (loose.unit ?? '') } });
     }
+    // "tambah telur ke pesanan tadi": a placed order is not changed by chat; say the items start a new one.
+    if (understanding.refersToPlacedOrder && understanding.items.length > 0 && context.conversation.cart.length === 0) notes.push({ key: 'order:new_order_for_additions' });
     // Items named outright end any follow-up to an earlier price question.
     delete context.conversation.vars.pricedProduct;
     delete context.conversation.vars.pricedAmount;

@@ -61,6 +61,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:not_in_cart',
       'order:line_changed',
       'order:loose_amount',
+      'order:new_order_for_additions',
       'order:line_removed',
       'order:line_swapped',
       'order:zero_quantity',

@@ -568,3 +568,9 @@ test('an amount no product took is never dropped: for the product just priced, e
   expect(await say(other, 'beras 5 kg 2 karung')).toContain('Jumlah "2 karung" belum saya masukkan');
   expect(await cartOf(other)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]);
 });
+
+test('"tambah telur ke pesanan tadi" after placing says a new order starts', async () => {
+  const phone = '+6281233310131';
+  await chat.placePickupOrder(phone, 'gula 1 kg');
+  expect(await say(phone, 'tambah telur 1 kg ya ke pesanan tadi')).toContain('ini saya buatkan pesanan baru');
+});
