@@ -7,7 +7,7 @@ import type { ReplyMessage } from '../engine/reply-message.js';
 import type { PureAction } from '../engine/registry.js';
 import type { FlowContext } from '../engine/transition-types.js';
 import { resolveAmount } from '../language/detect-amount.js';
-import type { Clarification, ItemRequest } from '../language/types.js';
+import type { Clarification, ItemRequest, Understanding } from '../language/types.js';
 import { findProduct, toPricedProduct } from './catalog-lookup.js';
 import type { pendingChoiceSchema } from './session-vars.js';
 import { unitPrices } from './unit-prices.js';
@@ -104,55 +104,57 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
   run(context) {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
-    const notes: ReplyMessage[] = [];
-    // "oke mau 2 liter ya, sama gula 1 kg" right after asking the oil's price: 2 liters of oil too;
-    // an amount no product took otherwise is said, never dropped ("beras 5 kg 2 karung").
-    const loose = understanding.looseAmount;
-    if (loose) {
-      const asked = pricedProduct(context);
-      const resolved = asked && !understanding.items.some((item) => item.productId === asked) ? resolveAmount(loose, asked, context.facts.catalog.index) : undefined;
-      if (resolved && 'item' in resolved) notes.push(...applyItem(context, 'add', resolved.item));
-      else notes.push({ key: 'order:loose_amount', params: { qty: { qty: loose.amountRp ?? loose.value }, unit: loose.amountRp !== undefined ? 'rupiah' : (loose.unit ?? '') } });
-    }
+    const notes: ReplyMessage[] = [...applyLooseAmount(context, understanding)];
     // "tambah telur ke pesanan tadi": a placed order is not changed by chat; say the items start a new one.
     if (understanding.refersToPlacedOrder && understanding.items.length > 0 && context.conversation.cart.length === 0) notes.push({ key: 'order:new_order_for_additions' });
     // Items named outright end any follow-up to an earlier price question.
     delete context.conversation.vars.pricedProduct;
     delete context.conversation.vars.pricedAmount;
-    understanding.items.forEach((item, index) => {
-      const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
-      const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
-      const implied = 'quantityImplied' in item && item.quantityImplied === true;
-      // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.
-      const swapped = item.replaces ?? (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined);
-      if (swapped !== undefined) {
-        notes.push(...replaceLine(context, swapped, item));
-        return;
-      }
-      // Naming a product already there (or already named) without an amount or an edit word
-      // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
-      const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
-      if (implied && named && item.edit === undefined && understanding.edit === undefined) return;
-      // "berasnya 5 kg aja" with Beras Premium in the cart: that rice, at the amount meant.
-      const family = item.generic && item.exact && !inCart && item.edit === undefined && 'quantity' in item ? siblingInCart(context, item.productId) : undefined;
-      const familyUnitSold = family !== undefined && 'unit' in item && findProduct(context.facts, family)?.units.some((unit) => unit.code === item.unit) === true;
-      if (family !== undefined && familyUnitSold && 'quantity' in item) {
-        const problems = applyItem(context, 'replace', { productId: family, unit: item.unit, quantity: item.quantity });
-        notes.push(...(problems.length > 0 ? problems : [changeNote(context, 'replace', family)]));
-        return;
-      }
-      // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
-      const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
-      const problems = applyItem(context, applied, item);
-      notes.push(...problems);
-      // What changed in a line already there, said in one line before the cart.
-      if (inCart && problems.length === 0 && (applied === 'replace' || applied === 'remove')) notes.push(changeNote(context, applied, item.productId));
-    });
+    understanding.items.forEach((item, index) => notes.push(...applyNamedItem(context, understanding, item, index)));
     notes.push(...queueClarifications(context, understanding.clarifications, understanding.edit ?? 'add'));
     notes.push(...capToOrderLimits(context));
     return notes;
   },
 };
+
+/**
+ * "oke mau 2 liter ya, sama gula 1 kg" right after asking the oil's price: 2 liters of oil too.
+ * An amount no product took otherwise is said, never dropped ("beras 5 kg 2 karung").
+ */
+function applyLooseAmount(context: FlowContext, understanding: Understanding): ReplyMessage[] {
+  const loose = understanding.looseAmount;
+  if (!loose) return [];
+  const asked = pricedProduct(context);
+  const resolved = asked && !understanding.items.some((item) => item.productId === asked) ? resolveAmount(loose, asked, context.facts.catalog.index) : undefined;
+  if (resolved && 'item' in resolved) return applyItem(context, 'add', resolved.item);
+  return [{ key: 'order:loose_amount', params: { qty: { qty: loose.amountRp ?? loose.value }, unit: loose.amountRp !== undefined ? 'rupiah' : (loose.unit ?? '') } }];
+}
+
+/** One item of the message into the cart, as the words around it say: a swap, a restatement, an exact amount, or an edit. */
+function applyNamedItem(context: FlowContext, understanding: Understanding, item: ItemRequest, index: number): ReplyMessage[] {
+  const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
+  const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
+  const implied = 'quantityImplied' in item && item.quantityImplied === true;
+  // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.
+  const swapped = item.replaces ?? (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined);
+  if (swapped !== undefined) return replaceLine(context, swapped, item);
+  // Naming a product already there (or already named) without an amount or an edit word
+  // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
+  const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
+  if (implied && named && item.edit === undefined && understanding.edit === undefined) return [];
+  // "berasnya 5 kg aja" with Beras Premium in the cart: that rice, at the amount meant.
+  const family = item.generic && item.exact && !inCart && item.edit === undefined ? siblingInCart(context, item.productId) : undefined;
+  if (family !== undefined && 'quantity' in item && findProduct(context.facts, family)?.units.some((unit) => unit.code === item.unit)) {
+    const problems = applyItem(context, 'replace', { productId: family, unit: item.unit, quantity: item.quantity });
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', family)];
+  }
+  // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
+  const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
+  const problems = applyItem(context, applied, item);
+  // What changed in a line already there, said in one line before the cart.
+  if (inCart && problems.length === 0 && (applied === 'replace' || applied === 'remove')) return [changeNote(context, applied, item.productId)];
+  return problems;
+}
 
 /**
  * A per-order limit ("LPG paling banyak 1 tabung per pesanan") is applied as the item enters
