@@ -132,7 +132,10 @@ function applyLooseAmount(context: FlowContext, understanding: Understanding): R
 
 /** One item of the message into the cart, as the words around it say: a swap, a restatement, an exact amount, or an edit. */
 function applyNamedItem(context: FlowContext, understanding: Understanding, item: ItemRequest, index: number): ReplyMessage[] {
-  const edit: CartEdit = item.edit ?? understanding.edit ?? 'add';
+  // An edit word after the items ("yg mie 1 bungkus sama telur 1 kg hapus") is the message's; when
+  // items carry their own ("sy cuma pesen gula. hapus telurnya"), the others are not edited by it.
+  const ownEdits = understanding.items.some((other) => other.edit !== undefined);
+  const edit: CartEdit = item.edit ?? (ownEdits ? undefined : understanding.edit) ?? 'add';
   const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
   // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.
@@ -141,7 +144,7 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
   // Naming a product already there (or already named) without an amount or an edit word
   // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
   const named = inCart || understanding.items.slice(0, index).some((other) => other.productId === item.productId);
-  if (implied && named && item.edit === undefined && understanding.edit === undefined) return [];
+  if (implied && named && item.edit === undefined && (ownEdits || understanding.edit === undefined)) return [];
   // "berasnya 5 kg aja" with Beras Premium in the cart: that rice, at the amount meant.
   const family = item.generic && item.exact && !inCart && item.edit === undefined ? siblingInCart(context, item.productId) : undefined;
   if (family !== undefined && 'quantity' in item && findProduct(context.facts, family)?.units.some((unit) => unit.code === item.unit)) {

@@ -41,6 +41,17 @@ export const countVar: PureAction<{ name: keyof SessionVars }> = {
   },
 };
 
+/** cancel.rememberNumber: the order number the message named ("batal 1001"), or none (the latest order). */
+export const rememberOrderNumber: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const number = context.input.kind === 'message' ? context.input.understanding.orderNumber : undefined;
+    if (number === undefined) delete context.conversation.vars.askedOrderNumber;
+    else context.conversation.vars.askedOrderNumber = number;
+  },
+};
+
 /** vars.unset: forgets answers. */
 export const unsetVars: PureAction<{ names: string[] }> = {
   kind: 'pure',

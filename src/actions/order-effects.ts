@@ -81,10 +81,14 @@ export const loadRecentOrders: Effect<Record<string, never>> = {
 /** order.findCancellable: the latest order, if the coop has not confirmed it yet. */
 export const findCancellableOrder: Effect<Record<string, never>> = {
   kind: 'effect',
-  emits: ['cancel.none', 'cancel.too_late', 'cancel.candidate'],
+  emits: ['cancel.none', 'cancel.not_found', 'cancel.too_late', 'cancel.candidate'],
   params: noParams,
   async run(context) {
-    const latest = await context.models.Order.findOne({ coopId: context.coop._id, phone: context.phone, status: { $ne: 'cancelled' } }).sort({ placedAt: -1, number: -1 }).lean();
+    // "batal 1001" means that order, never the latest one in its place.
+    const asked = context.conversation.vars.askedOrderNumber as number | undefined;
+    const filter = { coopId: context.coop._id, phone: context.phone, status: { $ne: 'cancelled' as const }, ...(asked !== undefined ? { number: asked } : {}) };
+    const latest = await context.models.Order.findOne(filter).sort({ placedAt: -1, number: -1 }).lean();
+    if (!latest && asked !== undefined) return { name: 'cancel.not_found', data: { number: asked } };
     if (!latest) return { name: 'cancel.none' };
     if (latest.status !== 'new') return { name: 'cancel.too_late', data: { number: latest.number, status: { t: `status:state.${latest.status}` } } };
     return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, cancelNumber: latest.number } };

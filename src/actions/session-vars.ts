@@ -33,6 +33,8 @@ export const sessionVarsSchema = z.object({
   quotedTotalRp: z.number().int().nonnegative().optional(),
   /** How many times pickup or delivery was asked: how to change the cart is said the first time only. */
   fulfilmentAsks: z.number().int().nonnegative().optional(),
+  /** The order number "batal 1001" named, for finding that order rather than the latest. */
+  askedOrderNumber: z.number().int().positive().optional(),
   /** The order "batal" asked to cancel, while the resident confirms. */
   cancelNumber: z.number().int().positive().optional(),
 });

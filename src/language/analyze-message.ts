@@ -62,7 +62,9 @@ export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind !== 'word') { infos.push(undefined); continue; }
-    let info = classifyWord(t.text, catalog.vocabulary);
+    // "yang biasa" is the ordinary grade (medium); "sama kaya biasa" is only "as usual".
+    const ordinaryGrade = t.text === 'biasa' && i > 0 && (tokens[i - 1].text === 'yang' || tokens[i - 1].text === 'yg');
+    let info = classifyWord(ordinaryGrade ? 'medium' : t.text, catalog.vocabulary);
     // Right after a number, "g" and "l" are grams and litres, not "ga" or anything else.
     if (i > 0 && tokens[i - 1].kind === 'num' && info.kind !== 'product') {
       const unit = lookupUnit(t.text, true);

@@ -32,7 +32,7 @@ const ADDRESS_LEADS = new Set(['alamat', 'address']);
 /** Street words a product name may follow without being ordered ("Jl. Gula Batu"). */
 const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'perum', 'perumahan', 'komplek', 'kompleks', 'komp', 'lorong']);
 /** Words about an address, not of it: "alamatnya salah, …", "alamat baru: …". */
-const ABOUT_THE_ADDRESS = new Set(['', 'salah', 'benar', 'betul', 'baru', 'lengkap', 'lama', 'ganti', 'ubah', 'jadi', 'nya', 'ku', 'adalah', 'yaitu']);
+const ABOUT_THE_ADDRESS = new Set(['', 'salah', 'benar', 'betul', 'baru', 'lengkap', 'lengkapnya', 'lama', 'ganti', 'ubah', 'jadi', 'nya', 'ku', 'adalah', 'yaitu']);
 /** Words joining items of a list: before goods they end an address ("jl. melati 3 sama gula 2 kg"). */
 const LIST_JOINERS = new Set(['dan', 'sama', 'plus', 'serta']);
 const MAX_ADDRESS_LENGTH = 300;
@@ -152,7 +152,7 @@ function addressSpan(a: MessageAnalysis, start: number, items: readonly ItemSpan
   for (; end < tokens.length; end++) {
     const word = words[end];
     if (tokens[end].kind === 'q') break;
-    if (end > start && word !== undefined && (ADDRESS_STOP_WORDS.has(word) || YES_WORDS.has(word) || PICKUP_WORDS.has(word) || DELIVERY_WORDS.has(word) || PAYMENT_WORDS.has(word) || paymentPhrase(a, end) !== undefined)) break;
+    if (end > start && word !== undefined && (ADDRESS_STOP_WORDS.has(word) || ADDRESS_LEADS.has(word) || YES_WORDS.has(word) || PICKUP_WORDS.has(word) || DELIVERY_WORDS.has(word) || PAYMENT_WORDS.has(word) || paymentPhrase(a, end) !== undefined)) break;
     // "… no 3, gula 2 kg": goods with an amount start the next item. Goods words without one are
     // place names ("Jl. Pagar Alam", "Teluk Betung", "Jl. Pulau Telur", "Jl. Gula Batu 3").
     const item = items.find((span) => span.start === end);
@@ -195,28 +195,39 @@ function isStrictAddressWord(a: MessageAnalysis, i: number): boolean {
   const token = a.tokens[next];
   if (token === undefined) return false;
   const kind = a.infos[next]?.kind;
-  return token.kind === 'num' || kind === 'unknown' || kind === 'product';
+  return token.kind === 'num' || kind === 'unknown' || kind === 'product' || DELIVERY_ADDRESS_WORDS.has(a.words[next] ?? '');
 }
 
-/** "rumah pak Budi, jl melati": place words and names just before the street belong to it. */
-function extendBack(a: MessageAnalysis, i: number, items: readonly Span[]): number {
+/**
+ * "rumah pak Budi, jl melati", "ke rajabasa, jl. pramuka": the area, place words and names just
+ * before the street belong to it (across one comma), back to "ke" or anything else.
+ */
+function extendBack(a: MessageAnalysis, i: number, items: readonly ItemSpan[]): number {
   let start = i;
-  for (let j = i - 1; j >= 0 && i - j <= 4; j--) {
+  let commas = 0;
+  for (let j = i - 1; j >= 0 && i - j <= 6; j--) {
+    const token = a.tokens[j];
+    if (token.kind === 'sep') {
+      if (token.text !== ',' || ++commas > 1) break;
+      continue;
+    }
     const word = a.words[j];
-    if (word === undefined || items.some((span) => j >= span.start && j < span.end)) break;
-    const known = DELIVERY_ADDRESS_WORDS.has(word) || POLITE_WORDS.has(word) || a.infos[j]?.kind === 'unknown';
-    if (!known || ADDRESS_LEADS.has(word)) break;
+    if (word === undefined || items.some((span) => j >= span.start && j < span.end && span.quantity !== undefined)) break;
+    const placeLike = DELIVERY_ADDRESS_WORDS.has(word) || POLITE_WORDS.has(word) || a.infos[j]?.kind === 'unknown' || a.infos[j]?.kind === 'product';
+    if (!placeLike || ADDRESS_LEADS.has(word)) break;
     start = j;
   }
   return start;
 }
 
-/** "dianter ke", "kirim ya ke": the "ke" belongs to a delivery word a few words back. */
+/** "dianter ke", "kirim ya ke", "anter bu, ke": the "ke" belongs to a delivery word a few words back. */
 function followsDelivery(a: MessageAnalysis, ke: number): boolean {
-  for (let j = ke - 1; j >= 0 && ke - j <= 3; j--) {
+  for (let j = ke - 1, seen = 0; j >= 0 && seen < 3; j--) {
     const word = a.words[j];
+    if (a.tokens[j].kind === 'sep') continue;
     if (word === undefined) return false;
     if (DELIVERY_WORDS.has(word)) return true;
+    seen++;
   }
   return false;
 }

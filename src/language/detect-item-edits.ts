@@ -6,7 +6,7 @@ import type { ItemMarks } from './types.js';
 /** Words that make the amount beside them the amount meant, not one more: "gulanya jadi 2 kg", "maksudnya 3". */
 const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'ralat', 'koreksi']);
 /** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
-const DROP_AFTER = new Set(['gajadi', 'batal']);
+const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus']);
 /** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
 const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm']);
 
@@ -28,11 +28,25 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     // The item's own words: from the previous item (or the clause start) to the next one.
     const ownStart = Math.max(clause.start, index > 0 ? frames[index - 1].end : 0);
     const ownEnd = Math.min(clause.end, frames[index + 1]?.start ?? clause.end);
+    // "minyaknya tambah 1 lagi", "gulanya kurangi 1 kg": an edit word right after the product is its own.
+    for (let i = frame.end; i < Math.min(clause.end, frames[index + 1]?.start ?? clause.end) && mark.edit === undefined; i++) {
+      const after = EDIT_WORDS.get(a.words[i] ?? '') ?? (a.words[i] === 'lagi' ? 'add' : undefined);
+      if (after === 'add' || after === 'reduce') mark.edit = after;
+    }
+    // "telurnya 2 kg", "gula nya 2 kg": an amount for the line already named is the amount meant.
+    if (frame.quantity !== undefined && mark.edit === undefined && namesWithNya(a, frame)) mark.exact = true;
+    const lastInClause = frames.findLastIndex((other) => other.start >= clause.start && other.start < clause.end);
     for (let i = ownStart; i < ownEnd; i++) {
       const word = a.words[i] ?? '';
       if (EXACT_CUES.has(word) || (word === 'aja' && i > frame.start)) mark.exact = true;
-      // "minyaknya ga jadi", "minyak 2 liter gak usah": that line out (an order already placed is the cancel flow's).
-      if (i >= frame.end && !placedOrder && (DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === ''))) mark.edit = 'remove';
+      // "minyaknya ga jadi", "minyak 2 liter gak usah": that line out (an order already placed is the
+      // cancel flow's). "hapus" before another item of the clause is that item's ("mie 2 bungkus hapus telur").
+      const editsNext = word === 'hapus' && lastInClause > index;
+      if (i >= frame.end && !placedOrder && !editsNext && dropsAt(a, i)) mark.edit = 'remove';
+    }
+    // "yg mie 1 bungkus sama telur 1 kg hapus": a drop word after the last item of a clause drops them all.
+    if (!placedOrder && mark.edit === undefined && lastInClause > index) {
+      for (let i = frames[lastInClause].end; i < clause.end; i++) if (dropsAt(a, i)) mark.edit = 'remove';
     }
     // "bukan kecap, maksudnya skm", "gula bukan terigu", "beras medium aja, jgn sphp": the
     // negated line is the one replaced, by the item named after it, else the one before it.
@@ -68,6 +82,17 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
   const carried = nearestEditWord(a, frames, index - 1);
   const newClause = a.tokens.slice(frames[index - 1].end, frames[index].start).some((token) => token.kind === 'sep');
   return carried === 'remove' && newClause && frames[index].quantity !== undefined ? 'add' : carried;
+}
+
+function dropsAt(a: MessageAnalysis, i: number): boolean {
+  const word = a.words[i] ?? '';
+  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '');
+}
+
+/** The product written with "-nya" ("telurnya", "gula nya"): the one already talked about. */
+function namesWithNya(a: MessageAnalysis, frame: ItemFrame): boolean {
+  for (let i = frame.start; i < frame.end; i++) if (a.tokens[i].text.endsWith('nya')) return true;
+  return a.tokens[frame.end]?.text === 'nya';
 }
 
 /** "bukan X", "jangan X", "gak usah X", "ga jadi X" (right before the item: "gak jadi pesen X" cancels), "no X". */

@@ -112,8 +112,8 @@ const SLANG_GROUPS: Record<string, string> = {
   kopi: 'coffee',
   air: 'water',
   kental: 'condensed',
-  // Rice grades: the ordinary one is the medium.
-  medium: 'biasa regular ordinary',
+  // Rice grades: the ordinary one is the medium ("yang biasa": see analyze-message).
+  medium: 'regular ordinary',
   manis: 'sweet sweetened',
 };
 
@@ -155,7 +155,9 @@ export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 export const STRICT_ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw blok kel kec kelurahan kecamatan desa dusun perum perumahan kav no');
 export const ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw no blok kel kec kelurahan kecamatan desa dusun kampung kp perum perumahan km kav rumah dekat samping depan belakang masjid kode pin hp wa');
 /** Words only an address has (street, house number, neighbourhood, landmark): a message with one answers "which address?". */
-export const DELIVERY_ADDRESS_WORDS = new Set([...ADDRESS_WORDS, ...wordSet('lorong nomor nomer komplek kompleks komp dsn sebelah seberang kavling')]);
+/** Words of place names in and around Bandar Lampung ("Teluk Betung", "Way Halim", "Pagar Alam"): never goods. */
+export const PLACE_WORDS = wordSet('teluk tanjung bukit gunung pulau sungai way utara selatan barat timur tengah raya pagar alam kos kost asrama');
+export const DELIVERY_ADDRESS_WORDS = new Set([...ADDRESS_WORDS, ...PLACE_WORDS, ...wordSet('lorong nomor nomer komplek kompleks komp dsn sebelah seberang kavling')]);
 /** Words that point at an order already placed ("batalkan pesanan yang tadi"), not the cart being built. */
 export const PLACED_ORDER_WORDS = wordSet('tadi kemarin kemaren sebelumnya previous last earlier');
 
@@ -187,7 +189,7 @@ const COMMON = wordSet(`
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,
-  ...ADDRESS_WORDS, ...YES_WORDS, ...NO_WORDS, ...ORDINALS.keys(), ...SEPARATOR_WORDS, ...GREETING_WORDS]);
+  ...ADDRESS_WORDS, ...PLACE_WORDS, ...YES_WORDS, ...NO_WORDS, ...ORDINALS.keys(), ...SEPARATOR_WORDS, ...GREETING_WORDS]);
 
 /** True for a canonical or surface word the lexicon knows (not a product word). */
 export function isKnownWord(word: string): boolean {

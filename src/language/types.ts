@@ -96,6 +96,8 @@ export interface Understanding extends CheckoutAnswers {
   readsAsAddress?: true;
   /** Points at an order already placed ("batalkan pesanan yang tadi", "batal 1021"), not the cart being built. */
   refersToPlacedOrder?: true;
+  /** An order number written in the message ("batal 1001", "#1021"). */
+  orderNumber?: number;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

@@ -91,7 +91,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // "minyaknya ga jadi" takes one line out of the cart, "ga jadi premium, yang biasa aja" swaps
   // one; neither cancels the order.
   // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
-  // "kalo udh pesen bisa dibatalin ga nanti?" asks how cancelling works; it cancels nothing.
+  // "kalo udh pesen bisa dibatalin ga nanti?" asks how cancelling works; it cancels nothing. "bisa
+  // dianter besok pagi kan?" asks about a time, it does not greet.
   const asksAboutCancelling = detected.intent === 'cancel' && question && words.some((word) => CANCEL_QUESTION_WORDS.has(word));
   // "ada rokok?": whether goods are sold is a question about goods, answered like a price question.
   const asksAvailability = question && frames.length === 0 && unknownItems.length > 0 && words.some((word) => AVAILABILITY_WORDS.has(word));
@@ -100,6 +101,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
       ? 'order'
       : asksAvailability
         ? 'price'
+        : detected.intent === 'greeting' && question
+          ? 'unknown'
         : asksAboutCancelling
           ? 'unknown'
           : detected.intent;
@@ -144,8 +147,13 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // A bare "no" is an answer, not a house number.
   // "no" counts only before a house number: "wait, no gas" is not an address.
   const addressWord = (word: string | undefined, i: number) => word !== undefined && DELIVERY_ADDRESS_WORDS.has(word) && (word !== 'no' || a.tokens[i + 1]?.kind === 'num');
-  if (reply === undefined && (checkout.address !== undefined || a.words.some(addressWord))) result.readsAsAddress = true;
+  // A question reads as an address only with a street or house-number word ("Jl. Melati 3, dekat masjid ya?"):
+  // "bisa dianter ke way halim permai kan?" asks.
+  const streetWord = (word: string | undefined, i: number) => addressWord(word, i) && STRICT_ADDRESS_WORDS.has(word!);
+  if (reply === undefined && (checkout.address !== undefined || a.words.some(question ? streetWord : addressWord))) result.readsAsAddress = true;
   if (a.tokens.some((token, i) => (token.kind === 'word' && PLACED_ORDER_WORDS.has(a.words[i] ?? '')) || (token.kind === 'num' && token.text.length >= 4 && /^\d+$/.test(token.text)))) result.refersToPlacedOrder = true;
+  const numbered = a.tokens.find((token) => token.kind === 'num' && /^\d{4,6}$/.test(token.text));
+  if (numbered !== undefined && (intent === 'cancel' || intent === 'status')) result.orderNumber = numbered.value;
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
   return result;

@@ -574,3 +574,43 @@ test('"tambah telur ke pesanan tadi" after placing says a new order starts', asy
   await chat.placePickupOrder(phone, 'gula 1 kg');
   expect(await say(phone, 'tambah telur 1 kg ya ke pesanan tadi')).toContain('ini saya buatkan pesanan baru');
 });
+
+describe('found by a second resident trial', () => {
+  test('"Teluk Betung" and an area before the street stay in the address and add no eggs', async () => {
+    const phone = '+6281233310141';
+    const summary = await say(phone, 'pesan gula 2 kg kirim ke teluk betung barat jl. ikan kakap no 12, bayar cod');
+    expect(summary).toContain('Pengambilan: diantar (teluk betung barat jl. ikan kakap no 12)');
+    expect(await cartOf(phone)).toEqual([{ productId: 'GULA', unit: 'kg', quantity: 2 }]);
+    const other = '+6281233310142';
+    await say(other, 'gula 1 kg');
+    expect(await say(other, 'antar ke rajabasa, jl. pramuka gg. kenanga 2 no 5b, cod')).toContain('diantar (rajabasa, jl. pramuka gg. kenanga 2 no 5b)');
+  });
+
+  test('"telurnya 2 kg" sets the eggs to 2 kg; "hapus telurnya" keeps the sugar', async () => {
+    const phone = '+6281233310143';
+    await say(phone, 'gula 1 kg sama telur 1 kg');
+    await say(phone, 'eh telurnya 2 kg ya');
+    expect(await cartOf(phone)).toEqual([
+      { productId: 'GULA', unit: 'kg', quantity: 1 },
+      { productId: 'TELUR', unit: 'kg', quantity: 2 },
+    ]);
+    await say(phone, 'kok ada telur? sy cuma pesen gula. hapus telurnya');
+    expect(await cartOf(phone)).toEqual([{ productId: 'GULA', unit: 'kg', quantity: 1 }]);
+  });
+
+  test('a question at the summary about a time does not drop the conversation into the main menu', async () => {
+    const phone = '+6281233310144';
+    await say(phone, 'gula 1 kg antar ke jl. melati no 3, cod');
+    expect(await say(phone, 'bisa dianter besok pagi kan kak?')).not.toContain('1. Pesan sembako');
+    expect(await say(phone, 'ya')).toContain('kami terima');
+  });
+
+  test('"batal 1001" asks about that order, never the latest one', async () => {
+    const phone = '+6281233310145';
+    const first = await chat.placePickupOrder(phone, 'gula 1 kg');
+    await chat.placePickupOrder(phone, 'garam 1 bungkus');
+    expect(await say(phone, `batal ${first}`)).toContain(`Batalkan pesanan *#${first}*`);
+    await say(phone, 'tidak');
+    expect(await say(phone, 'batal 999999')).toContain('Pesanan #999999 tidak ada');
+  });
+});
