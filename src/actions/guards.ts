@@ -11,6 +11,7 @@ const inRange = (choice: number | undefined, length: number) => choice !== undef
 /** Named conditions flows may use (`guard: isMember`, `guard: "!isMember"`). All pure. */
 export const guards: Record<string, Guard> = {
   isMember: ({ facts }) => facts.member !== undefined,
+  hasBankAccount: ({ facts }) => Boolean(facts.coop.settings.bankAccount?.accountNumber),
   namesProducts: ({ input }) => input.kind === 'message' && (input.understanding.items.length > 0 || input.understanding.clarifications.some((c) => c.kind !== 'unknown_product')),
   hasCart: ({ conversation }) => conversation.cart.length > 0,
   firstFulfilmentAsk: ({ conversation }) => (conversation.vars.fulfilmentAsks ?? 1) === 1,

@@ -22,7 +22,7 @@ export const matchSchema = z.strictObject({
   /** The message asks something. */
   question: z.literal(true).optional(),
   /** A question about the shop: the delivery fee, the opening hours, how to pay. */
-  asks: z.enum(['delivery_fee', 'opening_hours', 'payment_options', 'cancellation', 'total']).optional(),
+  asks: z.enum(['delivery_fee', 'opening_hours', 'payment_options', 'bank_account', 'cancellation', 'total']).optional(),
   /** Asks to change a checkout answer without giving the new one ("ganti alamat"). */
   changeRequest: z.enum(['address', 'payment', 'fulfilment']).optional(),
   /** The whole message was STOP or MULAI (reminders off or on). */

@@ -7,7 +7,8 @@ import type { AskedTopic } from './types.js';
  */
 const FEE_WORDS = new Set(['ongkir', 'ongkos', 'biaya', 'fee']);
 const HOURS_WORDS = new Set(['buka', 'tutup', 'open', 'close']);
-const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'rekening', 'rekeningnya', 'rek', 'norek', 'bayar', 'pembayaran', 'payment', 'pay']);
+const ACCOUNT_WORDS = new Set(['rekening', 'rekeningnya', 'rek', 'norek', 'account']);
+const PAYMENT_WORDS = new Set(['qris', 'qr', 'transfer', 'tf', 'cod', 'bayar', 'pembayaran', 'payment', 'pay']);
 
 export function detectAskedTopic(words: readonly (string | undefined)[], question: boolean, namesProducts: boolean): AskedTopic | undefined {
   if (!question || namesProducts) return undefined;
@@ -17,6 +18,8 @@ export function detectAskedTopic(words: readonly (string | undefined)[], questio
   if (present.has('total') || present.has('totalnya')) return 'total';
   // "buka sampai jam berapa?"; "jam brp sampe?" asks when goods arrive, not when the shop opens.
   if (has(HOURS_WORDS)) return 'opening_hours';
+  // "rekening bri nya brp?", "norek nya apa?": the account itself, not the list of methods.
+  if (has(ACCOUNT_WORDS)) return 'bank_account';
   if (has(PAYMENT_WORDS)) return 'payment_options';
   return undefined;
 }

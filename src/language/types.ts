@@ -63,7 +63,7 @@ export interface CheckoutAnswers {
 }
 
 /** A question about the shop, not a product: answered, then the conversation goes on. */
-export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options' | 'cancellation' | 'total';
+export type AskedTopic = 'delivery_fee' | 'opening_hours' | 'payment_options' | 'bank_account' | 'cancellation' | 'total';
 
 export interface Understanding extends CheckoutAnswers {
   intent: Intent;

@@ -442,7 +442,7 @@ describe('found in a held-out set', () => {
     const phone = '+6281233310062';
     await say(phone, 'beras premium 5kg antar ke jl. gunung tanggamus no 5 transfer');
     const reply = await say(phone, 'no rek nya apa kak?');
-    expect(reply).toContain('Bisa bayar dengan');
+    expect(reply).toContain('Transfer ke BRI 0123-01-000123-50-9');
     expect((await chat.models.Session.findOne({ phone }).lean())?.vars.address).toBe('jl. gunung tanggamus no 5');
   });
 

@@ -84,8 +84,9 @@ describe('questions about the shop', () => {
     ['ongkos kirim brp kak', 'delivery_fee'],
     ['buka sampai jam berapa kak?', 'opening_hours'],
     ['bisa qris?', 'payment_options'],
-    ['rekeningnya apa kak', 'payment_options'],
-    ['no rek nya apa kak?', 'payment_options'],
+    ['rekeningnya apa kak', 'bank_account'],
+    ['no rek nya apa kak?', 'bank_account'],
+    ['rekening bri nya brp kak?', 'bank_account'],
     ['kalo udh pesen bisa dibatalin ga nanti?', 'cancellation'],
   ])('%j asks about %s', (text, topic) => {
     expect(understand(text, catalog).asks).toBe(topic);
