@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { PureAction } from '../engine/registry.js';
 import type { FlowContext } from '../engine/transition-types.js';
-import { priceCart } from './catalog-lookup.js';
-import { fulfilmentOptions, paymentOptions, type FulfilmentMethod, type PaymentMethod } from './order-options.js';
+import { fulfilmentOptions, paymentOptions, savingsCoverTotal, type FulfilmentMethod, type PaymentMethod } from './order-options.js';
 
 interface CheckoutChanges {
   fulfilment?: FulfilmentMethod;
@@ -30,7 +29,7 @@ export function checkoutChanges(context: FlowContext): CheckoutChanges {
   const payment = understanding.payment;
   if (payment && payment !== vars.payment && paymentOptions(context.facts).includes(payment)) {
     const fulfilment = changes.fulfilment ?? vars.fulfilment;
-    const covered = payment !== 'simpanan' || (context.facts.member?.sukarelaRp ?? 0) >= priceCart(context.conversation.cart, context.facts, fulfilment).totalRp;
+    const covered = payment !== 'simpanan' || savingsCoverTotal(context.facts, context.conversation.cart, fulfilment);
     if (covered) changes.payment = payment;
   }
   return changes;

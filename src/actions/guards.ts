@@ -1,9 +1,9 @@
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
-import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
+import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
 import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
-import { answerPicks, fulfilmentOptions, paymentOptions, showsSavingsFigures } from './order-options.js';
+import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
 const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
@@ -50,10 +50,7 @@ export const guards: Record<string, Guard> = {
   wasRefunded: ({ input }) => input.kind === 'event' && input.event.data?.refunded === 1,
   /** Paid in cash, transfer or QRIS: staff hand the money back. */
   refundDue: ({ input }) => input.kind === 'event' && input.event.data?.refundDue === 1,
-  canPayFromSavings: ({ facts, conversation }) => {
-    if (!facts.member) return false;
-    return facts.member.sukarelaRp >= priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp;
-  },
+  canPayFromSavings: ({ facts, conversation }) => savingsCoverTotal(facts, conversation.cart, conversation.vars.fulfilment),
   // Pickup or delivery is only asked when the coop offers both; otherwise the one offered is used.
   offersBothFulfilments: ({ facts }) => fulfilmentOptions(facts).length > 1,
   onlyPickup: ({ facts }) => fulfilmentOptions(facts).join() === 'pickup',

@@ -1,5 +1,7 @@
 import type { FlowContext } from '../engine/transition-types.js';
 import type { Facts } from '../engine/facts.js';
+import type { CartLine } from '../domain/cart/cart-line.js';
+import { priceCart } from './catalog-lookup.js';
 
 export type PaymentMethod = 'cod' | 'transfer' | 'qris' | 'simpanan';
 export type FulfilmentMethod = 'pickup' | 'delivery';
@@ -44,4 +46,9 @@ export function answerPicks<T extends string>(context: FlowContext, offered: rea
   const choice = context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined;
   if (choice !== undefined) return offered[choice - 1] === option;
   return offered.includes(option);
+}
+
+/** True when the member's sukarela savings cover the cart's total for this fulfilment. */
+export function savingsCoverTotal(facts: Facts, cart: CartLine[], fulfilment: unknown): boolean {
+  return facts.member !== undefined && facts.member.sukarelaRp >= priceCart(cart, facts, fulfilment).totalRp;
 }

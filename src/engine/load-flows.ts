@@ -124,6 +124,12 @@ export function compileFlows(sources: { file: string; text: string }[], registry
 
 type Report = (file: ParsedFile, path: Path, message: string) => void;
 
+/** `state` in this flow, or `flow.state`. */
+function parseStateRef(spec: string, flowId: string): StateRef {
+  const dot = spec.indexOf('.');
+  return dot >= 0 ? { flow: spec.slice(0, dot), state: spec.slice(dot + 1) } : { flow: flowId, state: spec };
+}
+
 /**
  * The contract between effects and flows: a flow waits only on events some effect emits (a
  * typo would wait forever), and wherever an effect runs, the state its events reach handles
@@ -157,9 +163,7 @@ function checkEffectEvents(parsed: ParsedFile[], book: Pick<FlowBook, 'flows' | 
           if (spec.event !== undefined && !emitted.has(spec.event)) report(file, [...here, 'match'], `no effect emits the event "${spec.event}"`);
         }
         // Events reach the state the transition leads to (its own state without a target).
-        const receiver = transition.target
-          ? transition.target.includes('.') ? { flow: transition.target.slice(0, transition.target.indexOf('.')), state: transition.target.slice(transition.target.indexOf('.') + 1) } : { flow: flow.id, state: transition.target }
-          : owner !== undefined ? { flow: flow.id, state: owner } : undefined;
+        const receiver = transition.target ? parseStateRef(transition.target, flow.id) : owner !== undefined ? { flow: flow.id, state: owner } : undefined;
         (transition.do ?? []).forEach((ref, at) => {
           const name = typeof ref === 'string' ? ref : ref.action;
           const action = registry.actions[name];
@@ -185,7 +189,7 @@ function createCompiler(registry: FlowRegistry, checkLocaleKey: LocaleKeyCheck, 
     return { name, negate, test };
   };
   const target = (file: ParsedFile, flowId: string, spec: string, path: Path): StateRef => {
-    const ref = spec.includes('.') ? { flow: spec.slice(0, spec.indexOf('.')), state: spec.slice(spec.indexOf('.') + 1) } : { flow: flowId, state: spec };
+    const ref = parseStateRef(spec, flowId);
     if (!stateExists(ref)) report(file, path, `unknown state "${spec}"`);
     return ref;
   };
