@@ -614,3 +614,12 @@ describe('found by a second resident trial', () => {
     expect(await say(phone, 'batal 999999')).toContain('Pesanan #999999 tidak ada');
   });
 });
+
+test('"oke pesan itu, ambil sendiri bayar qris" after a price question keeps the checkout answers too', async () => {
+  const phone = '+6281233310151';
+  await say(phone, 'telor sepapan brp?');
+  const summary = await say(phone, 'oke pesan itu, ambil sendiri bayar qris');
+  expect(summary).toContain('Ringkasan pesanan');
+  expect(summary).toContain('Pembayaran: QRIS');
+  expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 1 }]);
+});
