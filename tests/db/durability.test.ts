@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -71,6 +71,17 @@ describeEmbedded('durability of the embedded server', () => {
     await first.close();
     const again = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger });
     await again.close();
+  });
+
+  it('is not fooled by a lock file left by a dead server whose pid now belongs to a live process', async () => {
+    // As after a SIGKILL in a container: the restarted service is pid 1 again, and pid 1 runs.
+    for (const stalePid of [1, process.pid]) {
+      const dataDir = await makeDir();
+      await writeFile(join(dataDir, 'server.lock'), `${stalePid}\n`);
+      const server = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger });
+      expect((await readFile(join(dataDir, 'server.lock'), 'utf8')).trim()).toBe(String(process.pid));
+      await server.close();
+    }
   });
 
   it('keeps every acknowledged insert when the server process is killed with SIGKILL', async () => {
