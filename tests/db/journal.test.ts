@@ -13,6 +13,7 @@ import {
   type CompactionStep,
   type JournalRecord,
 } from '../../src/db/embedded/journal.js';
+import { ACK_MARK_FILE } from '../../src/db/embedded/journal-mark.js';
 
 const dirs: string[] = [];
 
@@ -43,8 +44,9 @@ function captureLogger() {
   };
 }
 
+/** Journal segments and snapshots (not the acknowledged-length mark). */
 async function files(dir: string): Promise<string[]> {
-  return (await readdir(dir)).sort();
+  return (await readdir(dir)).filter((name) => name !== ACK_MARK_FILE).sort();
 }
 
 async function onlyJournalFile(dir: string): Promise<string> {
@@ -58,6 +60,14 @@ async function writeUnits(dir: string, units: JournalRecord[][]): Promise<void> 
   const { journal } = await openJournal({ dir });
   for (const unit of units) await journal.append(unit);
   await journal.close();
+}
+
+/** As writeUnits, but the mark is left as it was while the last unit was still in flight (never acknowledged), as a crash leaves it. */
+async function writeUnitsLastInFlight(dir: string, units: JournalRecord[][]): Promise<void> {
+  await writeUnits(dir, units.slice(0, -1));
+  const markBefore = await readFile(join(dir, ACK_MARK_FILE));
+  await writeUnits(dir, units.slice(-1));
+  await writeFile(join(dir, ACK_MARK_FILE), markBefore);
 }
 
 async function recover(dir: string, logger = captureLogger().logger): Promise<JournalRecord[]> {
@@ -167,7 +177,7 @@ describe('journal round trip', () => {
 describe('journal torn tail', () => {
   it('drops a final write cut short by a few bytes, truncates it, and keeps later appends', async () => {
     const dir = await tempDir();
-    await writeUnits(dir, [numbered(0, 2), numbered(2, 4), numbered(4, 5), numbered(5, 8), numbered(8, 9)]);
+    await writeUnitsLastInFlight(dir, [numbered(0, 2), numbered(2, 4), numbered(4, 5), numbered(5, 8), numbered(8, 9)]);
     const file = await onlyJournalFile(dir);
     const fullSize = (await stat(file)).size;
     await truncate(file, fullSize - 3);
@@ -260,6 +270,46 @@ describe('journal torn tail', () => {
     const first = join(dir, 'journal-0000000001.log');
     await truncate(first, (await stat(first)).size - 2);
     await expect(openJournal({ dir })).rejects.toBeInstanceOf(JournalCorruptionError);
+  });
+});
+
+describe('journal cut before its last acknowledged write', () => {
+  it('refuses a journal cut to half its length, names what is missing, and starts on what is left once the mark is deleted', async () => {
+    const dir = await tempDir();
+    await writeUnits(dir, Array.from({ length: 30 }, (_, i) => numbered(i, i + 1)));
+    const file = await onlyJournalFile(dir);
+    const fullSize = (await stat(file)).size;
+    await truncate(file, Math.floor(fullSize / 2));
+
+    const log = captureLogger();
+    const refused = await openJournal({ dir, logger: log.logger }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(JournalCorruptionError);
+    expect((refused as Error).message).toContain(`acknowledged ${fullSize} bytes`);
+    // What is left ends at the last whole batch before the cut.
+    const found = Number(/found (\d+) bytes of segment 1/.exec((refused as Error).message)?.[1]);
+    expect(found).toBeGreaterThan(0);
+    expect(found).toBeLessThanOrEqual(Math.floor(fullSize / 2));
+    expect((refused as Error).message).toContain(`delete ${join(dir, ACK_MARK_FILE)}`);
+    expect(log.errors()).toHaveLength(1);
+    // Refusing changes nothing on disk: a backup can still be compared with the files.
+    expect((await stat(file)).size).toBe(Math.floor(fullSize / 2));
+
+    await rm(join(dir, ACK_MARK_FILE));
+    const left = await recover(dir);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.length).toBeLessThan(30);
+    expect(left).toEqual(numbered(0, left.length));
+  });
+
+  it('refuses when the segment the last acknowledged write went to is gone', async () => {
+    const dir = await tempDir();
+    const { journal } = await openJournal({ dir });
+    await journal.append(numbered(0, 3));
+    await journal.compact(() => numbered(0, 3));
+    await journal.append(numbered(3, 5));
+    await journal.close();
+    await rm(join(dir, 'journal-0000000002.log'));
+    await expect(openJournal({ dir, logger: captureLogger().logger })).rejects.toThrow(/found 0 bytes of segment 2\); acknowledged writes are missing/);
   });
 });
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
 import { silentLogger, type Logger } from '../../logger.js';
 import { JournalCorruptionError, JournalError } from './journal-errors.js';
+import { ACK_MARK_FILE, AckMarkWriter, readAckMark, type AckMark } from './journal-mark.js';
 import {
   encodeCommitFrame,
   encodeEndFrame,
@@ -194,6 +195,7 @@ export class FileJournal implements Journal {
     private fileSize: number,
     private nextSegment: number,
     initialBytes: number,
+    private readonly ackMark: AckMarkWriter,
     private readonly logger: Logger,
     private readonly hooks: JournalTestHooks = {},
   ) {
@@ -273,6 +275,7 @@ export class FileJournal implements Journal {
     if (this.compaction) await this.compaction.catch(() => undefined);
     while (this.writing) await this.writer;
     await this.file.close();
+    await this.ackMark.close();
     this.state = 'closed';
   }
 
@@ -350,6 +353,7 @@ export class FileJournal implements Journal {
     await writeAll(this.file, data, this.fileSize);
     await this.file.datasync();
     this.fileSize += data.length;
+    await this.ackMark.write({ segment: this.segment, bytes: this.fileSize });
     this.counters.batches += 1;
     this.counters.fsyncs += 1;
     this.counters.bytesWritten += data.length;
@@ -367,6 +371,7 @@ export class FileJournal implements Journal {
     this.file = handle;
     this.segment = segment;
     this.fileSize = 0;
+    await this.ackMark.write({ segment, bytes: 0 });
     // Everything in the old segment is already fsynced; a close error loses nothing.
     await previous.close().catch((err: unknown) => {
       this.logger.warn({ err, dir: this.dir }, 'journal: closing old segment failed');
@@ -489,6 +494,28 @@ async function removeSuperseded(
   }
 }
 
+/**
+ * A journal that ends before its last acknowledged write lost data no crash can lose (a
+ * crash only tears the batch in flight, which was never acknowledged): refuse to start on
+ * what is left, and say how to accept the loss on purpose.
+ */
+function refuseLostAcknowledgedWrites(mark: AckMark | undefined, segment: number, goodBytes: number, file: string, logger: Logger): void {
+  if (!mark || mark.segment < segment || (mark.segment === segment && goodBytes >= mark.bytes)) return;
+  const markFile = join(dirname(file), ACK_MARK_FILE);
+  const context = {
+    file,
+    acknowledged: mark.segment === segment ? `${mark.bytes} bytes` : `segment ${mark.segment}, which is missing`,
+    found: `${goodBytes} bytes of segment ${segment}`,
+    toAcceptTheLoss: `restore a backup, or delete ${markFile} to start with what is left`,
+  };
+  logger.error(context, 'journal: acknowledged writes are missing, refusing to start');
+  throw new JournalCorruptionError(
+    `journal ${file} ends before its last acknowledged write (acknowledged ${context.acknowledged}, found ${context.found}); ` +
+      `acknowledged writes are missing. Restore a backup, or delete ${markFile} to accept the loss and start with what is left`,
+    context,
+  );
+}
+
 function decodeRecords(bodies: Buffer[], file: string): JournalRecord[] {
   return bodies.map((body, index) => {
     try {
@@ -527,6 +554,7 @@ export async function openJournal(options: OpenJournalOptions): Promise<OpenedFi
   const created = await mkdir(dir, { recursive: true });
   if (created !== undefined) await syncDirectory(dirname(created));
 
+  const ackMark = await readAckMark(dir);
   const listing = await listDirectory(dir);
   for (const n of listing.temps) {
     // A compaction that never finished: its old files are all still in place.
@@ -568,6 +596,7 @@ export async function openJournal(options: OpenJournalOptions): Promise<OpenedFi
     const buf = await readFile(file);
     const parsed = parseBatches(buf);
     const last = i === segments.length - 1;
+    if (last) refuseLostAcknowledgedWrites(ackMark, n, parsed.goodLength, file, logger);
     const damage = parsed.end
       ? { offset: parsed.end.offset, reason: 'snapshot end frame in a journal', goodDataAfter: true }
       : parsed.damage;
@@ -607,8 +636,12 @@ export async function openJournal(options: OpenJournalOptions): Promise<OpenedFi
 
   if (snapshot) await removeSuperseded(dir, snapshot.segment, logger);
 
+  if (segments.length === 0) refuseLostAcknowledgedWrites(ackMark, active, activeSize, join(dir, journalName(active)), logger);
+  const markWriter = await AckMarkWriter.open(dir);
+  await markWriter.write({ segment: active, bytes: activeSize });
+
   const highest = Math.max(active, ...listing.journals, ...listing.snapshots, ...listing.temps);
-  const journal = new FileJournal(dir, file, active, activeSize, highest + 1, journalBytes, logger, options.testHooks);
+  const journal = new FileJournal(dir, file, active, activeSize, highest + 1, journalBytes, markWriter, logger, options.testHooks);
   logger.info({ dir, segment: active, records: recovered.length, snapshot: snapshot?.segment }, 'journal: recovered');
   return { journal, recovered };
 }
