@@ -1,6 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import type { DatabaseLane } from './db/connect.js';
+import type { DatabaseHealth, DatabaseLane } from './db/connect.js';
 import { createErrorHandler, notFound } from './http/errors.js';
 import { createHealthRouter } from './http/health-router.js';
 import type { Logger } from './logger.js';
@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 export interface AppDependencies {
   logger: Logger;
   databaseLane: DatabaseLane;
+  databaseHealth: () => DatabaseHealth;
   /** Extra routers mounted at the root, in order (admin API, simulator). */
   routers: Router[];
   /** Provider webhooks: mounted before the JSON parser, since each reads (and signs over) its own raw body. */
@@ -27,7 +28,7 @@ export function createApp(deps: AppDependencies): Express {
   // network (http://192.168.x.x:3000/admin); the upgrade would break every asset there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(express.json({ limit: '64kb' }));
-  app.use(createHealthRouter(deps.databaseLane));
+  app.use(createHealthRouter(deps.databaseLane, deps.databaseHealth));
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -116,7 +116,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       createMetricsRouter(metrics, [config.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])], limiter),
       createSimulatorRouter({ handle, resolveCoopId: (slug) => resolveCoopId(models, slug), access: requireLocalOrAdmin(config.adminToken) }),
     ];
-    const app = createApp({ logger, databaseLane: database.lane, routers, webhookRouters: channels.routers });
+    const app = createApp({ logger, databaseLane: database.lane, databaseHealth: () => database.health(), routers, webhookRouters: channels.routers });
     server = await listen(app, config.port);
     await channels.start();
     relay.start();

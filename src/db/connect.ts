@@ -2,16 +2,19 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import type { EmbeddedMongo } from './embedded/server.js';
+import type { EmbeddedHealth, EmbeddedMongo } from './embedded/server.js';
 import { startEmbeddedMongoWorker } from './embedded-worker.js';
 
 export type DatabaseLane = 'embedded' | 'mongodb';
+export type DatabaseHealth = EmbeddedHealth;
 
 export interface Database {
   connection: mongoose.Connection;
   lane: DatabaseLane;
   /** The embedded server, on that lane (its port may differ from the configured one when 0). */
   embedded?: EmbeddedMongo;
+  /** The embedded lane's journal health; an external MongoDB answers for itself (always ok here). */
+  health(): DatabaseHealth;
   /** Closes the mongoose connection, then (embedded lane) flushes and stops the server. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function connectDatabase(
     connection,
     lane,
     embedded,
+    health: () => embedded?.health() ?? { ok: true },
     async close() {
       await connection.close();
       await embedded?.close();

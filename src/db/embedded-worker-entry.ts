@@ -14,7 +14,7 @@ const logger = pino({ level: data.logLevel }, { write: (line: string) => post({ 
 
 let server: EmbeddedMongo | undefined;
 try {
-  server = await startEmbeddedMongo({ ...data.options, logger });
+  server = await startEmbeddedMongo({ ...data.options, logger, onHealthChange: (health) => post({ type: 'health', health }) });
   post({ type: 'ready', port: server.port });
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
-import type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded/server.js';
+import type { EmbeddedHealth, EmbeddedMongo, EmbeddedMongoOptions } from './embedded/server.js';
 import type { EmbeddedWorkerData, FromEmbeddedWorker, ToEmbeddedWorker } from './embedded-worker-messages.js';
 
 /** pino's own fields, which the parent's logger writes again itself. */
@@ -20,7 +20,9 @@ export async function startEmbeddedMongoWorker(
   /** Called when the worker dies on its own after start-up: the database is gone. */
   onCrash: (error: Error) => void = () => undefined,
 ): Promise<EmbeddedMongo> {
-  const { logger, ...rest } = options;
+  // Functions cannot cross to the worker: the logger and health callback stay here, and the
+  // journal's fault hooks only work with startEmbeddedMongo in the tests' own thread.
+  const { logger, onHealthChange, journalTestHooks: _notForWorkers, ...rest } = options;
   const workerData: EmbeddedWorkerData = { options: rest, logLevel: logger?.level ?? 'silent' };
   const entry = new URL(`./embedded-worker-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const worker = new Worker(workerSource(entry), { eval: true, workerData });
@@ -30,11 +32,16 @@ export async function startEmbeddedMongoWorker(
   let closing = false;
   // Before 'ready', a failure is the start-up's error (thrown to the caller), not a crash.
   let running = false;
+  let health: EmbeddedHealth = { ok: true };
   const started = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: FromEmbeddedWorker) => {
       if (message.type === 'log') forwardLog(logger, message.line);
       else if (message.type === 'ready') resolve(message.port);
       else if (message.type === 'closed') onClosed?.();
+      else if (message.type === 'health') {
+        health = message.health;
+        onHealthChange?.(health);
+      }
       else {
         const error = Object.assign(new Error(message.message), { stack: message.stack });
         reject(error);
@@ -73,6 +80,7 @@ export async function startEmbeddedMongoWorker(
   return {
     port,
     uri: (dbName: string) => `mongodb://${host}:${port}/${dbName}?directConnection=true`,
+    health: () => health,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing = true;

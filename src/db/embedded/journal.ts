@@ -48,6 +48,8 @@ export interface Journal {
   compact(captureSnapshot: () => JournalRecord[]): Promise<void>;
   /** Bytes appended since the last completed compaction (for deciding when to compact). */
   readonly bytesSinceCompaction: number;
+  /** Set for good once a write or fsync failed: the file state is unknown from then on. */
+  readonly failure: Error | undefined;
   /** Waits for pending appends and their fsync, then closes files. */
   close(): Promise<void>;
 }
@@ -88,6 +90,8 @@ export type CompactionStep =
 export interface JournalTestHooks {
   /** Called at each compaction step (for crash tests); may be async. */
   onCompactionStep?: (step: CompactionStep) => void | Promise<void>;
+  /** Called before each journal write; throwing stands for a failing disk (disk-full tests). */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 export interface OpenJournalOptions {
@@ -171,7 +175,7 @@ export class FileJournal implements Journal {
   private readonly queue: QueueItem[] = [];
   private writing = false;
   private writer: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
+  private failed: Error | undefined;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private compaction: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -200,6 +204,10 @@ export class FileJournal implements Journal {
     private readonly hooks: JournalTestHooks = {},
   ) {
     this.appendedBytes = initialBytes;
+  }
+
+  get failure(): Error | undefined {
+    return this.failed;
   }
 
   get bytesSinceCompaction(): number {
@@ -280,8 +288,8 @@ export class FileJournal implements Journal {
   }
 
   private unavailableError(): Error | undefined {
-    if (this.failure) {
-      return new JournalError('journal failed earlier; restart to recover', { dir: this.dir }, { cause: this.failure });
+    if (this.failed) {
+      return new JournalError('journal failed earlier; reopen it to recover', { dir: this.dir }, { cause: this.failed });
     }
     if (this.state !== 'open') return new JournalError('journal is closed', { dir: this.dir });
     return undefined;
@@ -350,6 +358,7 @@ export class FileJournal implements Journal {
     if (recordCount === 0) return;
     parts.push(encodeCommitFrame(recordCount, bytes));
     const data = Buffer.concat(parts);
+    await this.hooks.beforeWrite?.();
     await writeAll(this.file, data, this.fileSize);
     await this.file.datasync();
     this.fileSize += data.length;
@@ -383,11 +392,11 @@ export class FileJournal implements Journal {
    * the dirty pages), so the journal refuses all further work instead of guessing.
    */
   private fail(cause: unknown, message: string): Error {
-    if (!this.failure) {
-      this.failure = new JournalError(message, { dir: this.dir, segment: this.segment }, { cause });
+    if (!this.failed) {
+      this.failed = new JournalError(message, { dir: this.dir, segment: this.segment }, { cause });
       this.logger.error({ err: cause, dir: this.dir, segment: this.segment }, `journal: ${message}`);
     }
-    const error = this.failure;
+    const error = this.failed;
     for (const item of this.queue.splice(0)) item.reject(error);
     return error;
   }

@@ -1,6 +1,6 @@
 import { BSON } from 'bson';
 import type { Logger } from '../../logger.js';
-import { openJournal, type Journal } from './journal.js';
+import { openJournal, type Journal, type JournalTestHooks } from './journal.js';
 import type { JournalRecord, Storage } from './storage.js';
 
 /** Compact once the journal exceeds this and is more than twice the live data. */
@@ -13,6 +13,10 @@ export interface PersistenceOptions {
   dir: string;
   logger: Logger;
   compactionMinBytes?: number;
+  /** Called once when the journal fails for good (a write or fsync failed, e.g. a full disk). */
+  onJournalFailure?: (cause: Error) => void;
+  /** For fault tests only. */
+  testHooks?: JournalTestHooks;
 }
 
 /**
@@ -22,24 +26,35 @@ export interface PersistenceOptions {
 export class Persistence {
   private compacting: Promise<void> | undefined;
   private lastCheckAt = 0;
+  private reportedFailure = false;
 
   private constructor(
     private readonly journal: Journal,
     private readonly storage: Storage,
     private readonly logger: Logger,
     private readonly compactionMinBytes: number,
+    private readonly onJournalFailure: (cause: Error) => void,
   ) {}
 
   static async open(storage: Storage, options: PersistenceOptions): Promise<Persistence> {
-    const { journal, recovered } = await openJournal({ dir: options.dir, logger: options.logger });
+    const { journal, recovered } = await openJournal({ dir: options.dir, logger: options.logger, testHooks: options.testHooks });
     for (const record of recovered) storage.applyRecord(record);
     options.logger.info({ records: recovered.length }, 'embedded database recovered');
-    return new Persistence(journal, storage, options.logger, options.compactionMinBytes ?? COMPACTION_MIN_BYTES);
+    return new Persistence(journal, storage, options.logger, options.compactionMinBytes ?? COMPACTION_MIN_BYTES, options.onJournalFailure ?? (() => undefined));
   }
 
   /** Resolves once the records are on disk. Must be called right after the in-memory apply. */
   async append(records: JournalRecord[]): Promise<void> {
-    await this.journal.append(records);
+    try {
+      await this.journal.append(records);
+    } catch (error) {
+      // The in-memory state now holds writes the journal may never have: the owner must stop serving it.
+      if (this.journal.failure && !this.reportedFailure) {
+        this.reportedFailure = true;
+        this.onJournalFailure(this.journal.failure);
+      }
+      throw error;
+    }
     this.maybeCompact();
   }
 
