@@ -40,6 +40,8 @@ export interface DeliveryWorker {
 
 /** Why an item is waiting: released for an earlier one to the same recipient. */
 const ORDER_WAIT_MS = 250;
+/** The longest a worker waits after failing steps before it tries again (a nudge still wakes it). */
+const MAX_FAILURE_WAIT_MS = 30_000;
 
 /**
  * Delivers one provider's outbox items: claims a due item under a lease, sends it, records
@@ -114,16 +116,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   async function loop(): Promise<void> {
+    // Steps failing in a row (the database is down or refusing): waits grow and the log is not flooded.
+    let failures = 0;
     while (running) {
       let worked = false;
       try {
         worked = await deliverOne();
+        failures = 0;
       } catch (error) {
-        log.error({ err: error }, 'outbox worker step failed');
+        failures++;
+        if ((failures & (failures - 1)) === 0) log.error({ err: error, failuresInARow: failures }, 'outbox worker step failed');
       }
       if (worked || !running) continue;
+      const wait = failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** failures, MAX_FAILURE_WAIT_MS);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollIntervalMs);
+        const timer = setTimeout(done, wait);
         function done() {
           clearTimeout(timer);
           sleepers.delete(done);
