@@ -84,6 +84,17 @@ describeEmbedded('durability of the embedded server', () => {
     }
   });
 
+  it('finishes close() in a process that has nothing else to do, releasing the lock', async () => {
+    const dataDir = await makeDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'tests/db/fixtures/open-and-close.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, output }).toEqual({ code: 0, output: 'closed\n' });
+    const again = await startEmbeddedMongo({ port: 0, dataDir, logger: silentLogger });
+    await again.close();
+  });
+
   it('keeps every acknowledged insert when the server process is killed with SIGKILL', async () => {
     const dataDir = await makeDir();
     // node --import tsx (not the tsx CLI, which forks a grandchild that SIGKILL would orphan).

@@ -66,6 +66,8 @@ function releaseLock(holder: ChildProcess): Promise<void> {
   if (holder.exitCode !== null || holder.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     holder.once('exit', () => resolve());
+    // Referenced again: whoever awaits the release must not see the process exit first.
+    holder.ref();
     holder.stdin?.end();
   });
 }
