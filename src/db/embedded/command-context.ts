@@ -31,8 +31,12 @@ export type CommandHandler = (ctx: CommandContext, command: Document) => Documen
 
 export interface CommandDefinition {
   handler: CommandHandler;
-  /** Allowed inside a multi-document transaction. */
-  inTransaction?: boolean;
+  /**
+   * How the command takes part in a multi-document transaction (MongoDB 7.0's "Operations
+   * in transactions"): 'statement' runs in it; 'notFirst' too, but may not open it
+   * (killCursors, informational commands). Absent: OperationNotSupportedInTransaction (263).
+   */
+  inTransaction?: 'statement' | 'notFirst';
 }
 
 /** The collection name a command targets (its first field's value). */

@@ -1,12 +1,15 @@
 import type { Document } from 'bson';
 import type { Logger } from '../../logger.js';
+import { ClusterClock } from './cluster-clock.js';
 import type { CommandContext, ServerInfo } from './command-context.js';
 import { COMMANDS, TRANSACTION_CONTROL_COMMANDS } from './command-registry.js';
 import type { CursorRegistry } from './cursor-registry.js';
 import { CommittedView } from './data-view.js';
 import { ErrorCode, MongoCommandError, toCommandError } from './errors.js';
 import type { Persistence } from './persistence.js';
+import { checkAfterClusterTime } from './read-concern.js';
 import type { JournalRecord, Storage } from './storage.js';
+import { checkTransactionStatement } from './transaction-rules.js';
 import { TransactionView, type Transaction, type TransactionManager } from './transactions.js';
 
 export interface DispatcherDeps {
@@ -16,25 +19,38 @@ export interface DispatcherDeps {
   persistence: Persistence;
   server: ServerInfo;
   logger: Logger;
+  clock?: ClusterClock;
 }
 
 /**
  * Runs one command: the in-memory part synchronously (commands never interleave), then
- * one journal append for whatever it wrote, and only then the reply.
+ * one journal append for whatever it wrote, and only then the reply. Every reply carries
+ * the cluster time; a command that wrote gets a new, later operationTime.
  */
 export class CommandDispatcher {
-  constructor(private readonly deps: DispatcherDeps) {}
+  private readonly clock: ClusterClock;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.clock = deps.clock ?? new ClusterClock();
+  }
 
   async run(command: Document, connectionId: number): Promise<Document> {
     const name = Object.keys(command)[0] ?? '';
     const records: JournalRecord[] = [];
+    this.clock.observe(command.$clusterTime);
     let reply = this.runInMemory(name, command, connectionId, records);
+    // Ticked before the append so times follow the order commands changed memory in.
+    const operationTime = records.length > 0 ? this.clock.tick() : this.clock.now();
+    reply = { ...reply, ...this.clock.replyFields(operationTime) };
     if (records.length > 0) {
       try {
         await this.deps.persistence.append(records);
       } catch (error) {
         this.deps.logger.error({ err: error, command: name }, 'embedded database journal append failed');
-        reply = new MongoCommandError(ErrorCode.InternalError, 'journal write failed; the write is not durable', { cause: error }).toReply();
+        reply = {
+          ...new MongoCommandError(ErrorCode.InternalError, 'journal write failed; the write is not durable', { cause: error }).toReply(),
+          ...this.clock.replyFields(operationTime),
+        };
       }
     }
     return reply;
@@ -47,12 +63,12 @@ export class CommandDispatcher {
     }
     const { storage, transactions, cursors, server } = this.deps;
     let txn: Transaction | undefined;
+    const db = typeof command.$db === 'string' ? command.$db : 'admin';
     try {
+      checkAfterClusterTime(command.readConcern, this.clock);
       if (command.autocommit === false && !TRANSACTION_CONTROL_COMMANDS.has(name)) {
-        txn = transactions.resolve(command.lsid, Number(command.txnNumber), command.startTransaction === true);
-        if (!definition.inTransaction) {
-          throw new MongoCommandError(ErrorCode.OperationNotSupportedInTransaction, `Cannot run '${name}' in a multi-document transaction.`);
-        }
+        checkTransactionStatement(name, definition, command, db);
+        txn = transactions.resolve(command.lsid, Number(command.txnNumber), command.startTransaction === true, command.readConcern);
       }
       const view = txn ? new TransactionView(storage, records, transactions, txn) : new CommittedView(storage, records);
       const ctx: CommandContext = {
@@ -61,7 +77,7 @@ export class CommandDispatcher {
         cursors,
         server,
         connectionId,
-        db: typeof command.$db === 'string' ? command.$db : 'admin',
+        db,
         view,
         records,
         txn,

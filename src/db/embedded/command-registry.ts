@@ -3,6 +3,7 @@ import { runAggregate } from './commands/aggregate-command.js';
 import { runCreate, runDrop, runDropDatabase, runListCollections, runListDatabases, runRenameCollection } from './commands/collection-commands.js';
 import { runCount, runDistinct } from './commands/count-distinct-commands.js';
 import { runDelete } from './commands/delete-command.js';
+import { runExplain } from './commands/explain-command.js';
 import { runFindAndModify } from './commands/find-and-modify-command.js';
 import { runFind, runGetMore, runKillCursors } from './commands/find-commands.js';
 import {
@@ -21,35 +22,43 @@ import { runAbortTransaction, runCommitTransaction } from './commands/transactio
 import { runUnsupported, UNSUPPORTED_COMMANDS } from './commands/unsupported-commands.js';
 import { runUpdate } from './commands/update-command.js';
 
-/** Every command the embedded server answers; anything else is CommandNotFound (59). */
+/**
+ * Every command the embedded server answers; anything else is CommandNotFound (59).
+ * `inTransaction` follows MongoDB 7.0's list of operations allowed in transactions: CRUD,
+ * distinct, create and createIndexes (on a new collection), killCursors and the
+ * informational commands (neither of them first); count, listCollections, listIndexes,
+ * explain, getParameter and other catalog or admin commands are refused.
+ */
 export const COMMANDS = new Map<string, CommandDefinition>([
-  ['hello', { handler: runHello }],
-  ['isMaster', { handler: runHello }],
-  ['ismaster', { handler: runHello }],
+  ['hello', { handler: runHello, inTransaction: 'notFirst' }],
+  ['isMaster', { handler: runHello, inTransaction: 'notFirst' }],
+  ['ismaster', { handler: runHello, inTransaction: 'notFirst' }],
   ['ping', { handler: runPing }],
-  ['buildInfo', { handler: runBuildInfo }],
-  ['buildinfo', { handler: runBuildInfo }],
+  ['buildInfo', { handler: runBuildInfo, inTransaction: 'notFirst' }],
+  ['buildinfo', { handler: runBuildInfo, inTransaction: 'notFirst' }],
   ['getParameter', { handler: runGetParameter }],
   ['whatsmyuri', { handler: runWhatsMyUri }],
   ['serverStatus', { handler: runServerStatus }],
-  ['connectionStatus', { handler: runConnectionStatus }],
+  ['connectionStatus', { handler: runConnectionStatus, inTransaction: 'notFirst' }],
   ['endSessions', { handler: runEndSessions }],
-  ['insert', { handler: runInsert, inTransaction: true }],
-  ['find', { handler: runFind, inTransaction: true }],
-  ['getMore', { handler: runGetMore, inTransaction: true }],
-  ['killCursors', { handler: runKillCursors, inTransaction: true }],
-  ['update', { handler: runUpdate, inTransaction: true }],
-  ['delete', { handler: runDelete, inTransaction: true }],
-  ['findAndModify', { handler: runFindAndModify, inTransaction: true }],
-  ['findandmodify', { handler: runFindAndModify, inTransaction: true }],
-  ['aggregate', { handler: runAggregate, inTransaction: true }],
-  ['count', { handler: runCount, inTransaction: true }],
-  ['distinct', { handler: runDistinct, inTransaction: true }],
-  ['createIndexes', { handler: runCreateIndexes }],
+  ['insert', { handler: runInsert, inTransaction: 'statement' }],
+  ['find', { handler: runFind, inTransaction: 'statement' }],
+  ['getMore', { handler: runGetMore, inTransaction: 'statement' }],
+  ['killCursors', { handler: runKillCursors, inTransaction: 'notFirst' }],
+  ['update', { handler: runUpdate, inTransaction: 'statement' }],
+  ['delete', { handler: runDelete, inTransaction: 'statement' }],
+  ['findAndModify', { handler: runFindAndModify, inTransaction: 'statement' }],
+  ['findandmodify', { handler: runFindAndModify, inTransaction: 'statement' }],
+  ['aggregate', { handler: runAggregate, inTransaction: 'statement' }],
+  // countDocuments() is an aggregate; the count command itself is refused in a transaction.
+  ['count', { handler: runCount }],
+  ['distinct', { handler: runDistinct, inTransaction: 'statement' }],
+  ['explain', { handler: runExplain }],
+  ['createIndexes', { handler: runCreateIndexes, inTransaction: 'statement' }],
   ['listIndexes', { handler: runListIndexes }],
   ['dropIndexes', { handler: runDropIndexes }],
   ['deleteIndexes', { handler: runDropIndexes }],
-  ['create', { handler: runCreate }],
+  ['create', { handler: runCreate, inTransaction: 'statement' }],
   ['drop', { handler: runDrop }],
   ['listCollections', { handler: runListCollections }],
   ['renameCollection', { handler: runRenameCollection }],
@@ -57,7 +66,7 @@ export const COMMANDS = new Map<string, CommandDefinition>([
   ['dropDatabase', { handler: runDropDatabase }],
   ['commitTransaction', { handler: runCommitTransaction }],
   ['abortTransaction', { handler: runAbortTransaction }],
-  ...UNSUPPORTED_COMMANDS.map((name): [string, CommandDefinition] => [name, { handler: runUnsupported, inTransaction: true }]),
+  ...UNSUPPORTED_COMMANDS.map((name): [string, CommandDefinition] => [name, { handler: runUnsupported }]),
 ]);
 
 /** Commands that manage a transaction themselves instead of running inside one. */

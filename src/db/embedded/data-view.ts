@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import type { Collection } from './collection.js';
 import { planCandidateIds } from './query-planner.js';
+import type { IndexSpec } from './secondary-index.js';
 import type { JournalRecord, Storage } from './storage.js';
 
 /**
@@ -14,7 +15,12 @@ export interface DataView {
   /** Journal records of the command (DDL, and every write outside a transaction). */
   readonly records: JournalRecord[];
   collection(db: string, name: string): Collection | undefined;
+  /** The collection a write goes to, created implicitly when missing. */
   ensureCollection(db: string, name: string): Collection;
+  /** The create command (the caller checks that the name is free). */
+  createCollection(db: string, name: string, options: Document): Collection;
+  /** createIndexes, for an index the collection does not have yet. */
+  createIndex(collection: Collection, spec: IndexSpec): void;
   candidates(collection: Collection, filter: Document): Iterable<Document>;
   get(collection: Collection, idKey: string): Document | undefined;
   /** Throws 11000 (or WriteConflict in a transaction). */
@@ -38,6 +44,14 @@ export class CommittedView implements DataView {
 
   ensureCollection(db: string, name: string): Collection {
     return this.storage.ensureCollection(db, name, this.records);
+  }
+
+  createCollection(db: string, name: string, options: Document): Collection {
+    return this.storage.createCollection(db, name, options, this.records);
+  }
+
+  createIndex(collection: Collection, spec: IndexSpec): void {
+    this.storage.createIndex(collection, spec, this.records);
   }
 
   candidates(collection: Collection, filter: Document): Iterable<Document> {

@@ -93,3 +93,49 @@ function isIndexable(value: unknown): boolean {
   if (isPlainObject(value)) return Object.keys(value).every((key) => !key.startsWith('$'));
   return true;
 }
+
+/** How planCandidateIds reaches a filter's candidates: what explain reports as the winning plan. */
+export type AccessPlan =
+  | { kind: 'idLookup'; values: unknown[] }
+  | { kind: 'indexLookup'; index: SecondaryIndex; fieldCount: number; equalities: Map<string, unknown[]> }
+  | { kind: 'union'; branches: AccessPlan[] }
+  | { kind: 'scan' };
+
+/** Describes the path planCandidateIds takes for `filter`, mirroring its choices step by step. */
+export function describeAccessPlan(collection: Collection, filter: Document): AccessPlan {
+  const equalities = extractEqualities(filter);
+  if (equalities.size > 0) {
+    const ids = equalities.get('_id');
+    if (ids) return { kind: 'idLookup', values: ids };
+    const choice = chooseEqualityIndex(collection, equalities);
+    if (choice) return { kind: 'indexLookup', ...choice, equalities };
+  }
+  if (Array.isArray(filter.$or) && filter.$or.length > 0 && filter.$or.every(isPlainObject)) {
+    const branches = (filter.$or as Document[]).map((branch) => describeAccessPlan(collection, branch));
+    if (branches.every((branch) => branch.kind !== 'scan')) return { kind: 'union', branches };
+  }
+  return { kind: 'scan' };
+}
+
+/** The index planEqualities picks, or undefined when it falls back to a scan. */
+function chooseEqualityIndex(collection: Collection, equalities: Map<string, unknown[]>): { index: SecondaryIndex; fieldCount: number } | undefined {
+  let best: { index: SecondaryIndex; fieldCount: number } | undefined;
+  for (const index of collection.indexes.values()) {
+    if (!index.complete) continue;
+    let fieldCount = 0;
+    while (fieldCount < index.fields.length && equalities.has(index.fields[fieldCount])) fieldCount++;
+    if (fieldCount === 0) continue;
+    const better =
+      !best ||
+      fieldCount > best.fieldCount ||
+      (fieldCount === best.fieldCount && index.unique && fieldCount === index.fields.length && !best.index.unique);
+    if (better) best = { index, fieldCount };
+  }
+  if (!best) return undefined;
+  let combinations = 1;
+  for (const field of best.index.fields.slice(0, best.fieldCount)) {
+    combinations *= equalities.get(field)!.length;
+    if (combinations > MAX_KEY_COMBINATIONS) return undefined;
+  }
+  return best;
+}

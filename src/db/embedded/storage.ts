@@ -26,16 +26,35 @@ export class Storage {
   }
 
   createCollection(db: string, name: string, options: Document, records: JournalRecord[]): Collection {
+    return this.adoptCollection(this.prepareCollection(db, name, options), records);
+  }
+
+  /** A collection that is not in the catalog yet (a transaction's, until it commits). */
+  prepareCollection(db: string, name: string, options: Document): Collection {
     validateCollectionName(db, name);
+    return new Collection(db, name, options);
+  }
+
+  /** Puts a prepared collection, with the indexes it already has, into the catalog. */
+  adoptCollection(collection: Collection, records: JournalRecord[]): Collection {
+    const { db, name } = collection;
     let collections = this.databases.get(db);
     if (!collections) {
       collections = new Map();
       this.databases.set(db, collections);
     }
-    const collection = new Collection(db, name, options);
     collections.set(name, collection);
-    records.push({ op: 'create', db, coll: name, options });
+    records.push({ op: 'create', db, coll: name, options: collection.options });
+    for (const index of collection.indexes.values()) records.push({ op: 'createIndex', db, coll: name, spec: index.spec });
     return collection;
+  }
+
+  /** Takes an adopted collection back out of the catalog when its commit fails (nothing was journaled). */
+  forgetCollection(collection: Collection): void {
+    const collections = this.databases.get(collection.db);
+    if (collections?.get(collection.name) !== collection) return;
+    collections.delete(collection.name);
+    if (collections.size === 0) this.databases.delete(collection.db);
   }
 
   ensureCollection(db: string, name: string, records: JournalRecord[]): Collection {

@@ -5,6 +5,8 @@ import type { DataView } from './data-view.js';
 import { ErrorCode, MongoCommandError, writeConflict } from './errors.js';
 import { encodeKey } from './key-encoding.js';
 import { planCandidateIds, plansById } from './query-planner.js';
+import { readConcernLevel } from './read-concern.js';
+import type { IndexSpec } from './secondary-index.js';
 import type { JournalRecord, Storage } from './storage.js';
 
 /** MongoDB's transactionLifetimeLimitSeconds default: an older transaction loses its locks. */
@@ -22,6 +24,11 @@ export class Transaction {
   readonly startedAt = Date.now();
   readonly before = new Map<string, Map<string, Document | undefined>>();
   readonly writes = new Map<string, { collection: Collection; docs: Map<string, Document | undefined> }>();
+  /**
+   * Collections this transaction created (explicitly or by a write), by namespace. They
+   * stay out of the catalog, so other sessions see them only after the commit.
+   */
+  readonly createdCollections = new Map<string, Collection>();
   /** Per namespace, the ids whose visible version changed, in order (an id repeats per change). */
   private readonly changeLog = new Map<string, string[]>();
   /** Per unique index, the keys of the changed ids' visible versions, indexed up to a point of the log. */
@@ -30,6 +37,8 @@ export class Transaction {
   constructor(
     readonly sessionKey: string,
     readonly txnNumber: number,
+    /** The read concern level the first statement asked for. */
+    readonly readConcernLevel = 'local',
   ) {}
 
   visible(collection: Collection, idKey: string): Document | undefined {
@@ -110,7 +119,7 @@ export class TransactionManager {
   }
 
   /** The transaction a command with `autocommit: false` belongs to (starting it if asked). */
-  resolve(lsid: unknown, txnNumber: number, startTransaction: boolean): Transaction {
+  resolve(lsid: unknown, txnNumber: number, startTransaction: boolean, readConcern?: unknown): Transaction {
     const sessionKey = keyOfSession(lsid);
     let session = this.sessions.get(sessionKey);
     if (!session) {
@@ -126,7 +135,7 @@ export class TransactionManager {
       }
       if (session.txn?.state === 'active') this.abort(session.txn);
       session.txnNumber = txnNumber;
-      session.txn = new Transaction(sessionKey, txnNumber);
+      session.txn = new Transaction(sessionKey, txnNumber, readConcernLevel(readConcern));
       this.active.add(session.txn);
       return session.txn;
     }
@@ -146,8 +155,15 @@ export class TransactionManager {
     if (txn.state === 'committed') return; // a retried commit
     this.active.delete(txn);
     const applied: Array<{ collection: Collection; idKey: string; previous: Document | undefined }> = [];
+    const adopted: Collection[] = [];
     const commitRecords: JournalRecord[] = [];
     try {
+      for (const created of txn.createdCollections.values()) {
+        // Another session created the same name meanwhile: MongoDB would have made one of them wait.
+        if (this.storage.getCollection(created.db, created.name)) throw writeConflict();
+        this.storage.adoptCollection(created, commitRecords);
+        adopted.push(created);
+      }
       for (const [ns, { collection, docs }] of txn.writes) {
         const snapshot = txn.before.get(ns);
         if (this.storage.getCollection(collection.db, collection.name) !== collection) throw writeConflict();
@@ -168,6 +184,7 @@ export class TransactionManager {
         if (previous) collection.put(idKey, previous);
         else collection.remove(idKey);
       }
+      for (const collection of adopted) this.storage.forgetCollection(collection);
       this.finish(txn, 'aborted');
       throw error;
     }
@@ -221,6 +238,7 @@ export class TransactionManager {
       }
     }
     txn.before.clear();
+    txn.createdCollections.clear();
   }
 }
 
@@ -246,12 +264,44 @@ export class TransactionView implements DataView {
   ) {}
 
   collection(db: string, name: string): Collection | undefined {
-    return this.storage.getCollection(db, name);
+    return this.txn.createdCollections.get(`${db}.${name}`) ?? this.storage.getCollection(db, name);
   }
 
-  /** Creating a collection inside a transaction is committed at once (it holds no data yet). */
   ensureCollection(db: string, name: string): Collection {
-    return this.storage.ensureCollection(db, name, this.records);
+    return this.collection(db, name) ?? this.prepareCollection(db, name, {});
+  }
+
+  createCollection(db: string, name: string, options: Document): Collection {
+    this.requireLocalReadConcern('create');
+    return this.prepareCollection(db, name, options);
+  }
+
+  /** MongoDB (4.4+) builds an index in a transaction only on a new, empty collection of that transaction. */
+  createIndex(collection: Collection, spec: IndexSpec): void {
+    this.requireLocalReadConcern('createIndexes');
+    if (this.txn.createdCollections.get(collection.ns) !== collection) {
+      throw new MongoCommandError(ErrorCode.OperationNotSupportedInTransaction, `Cannot create new indexes on existing collection ${collection.ns} in a multi-document transaction.`);
+    }
+    if ((this.txn.writes.get(collection.ns)?.docs.size ?? 0) > 0) {
+      throw new MongoCommandError(ErrorCode.OperationNotSupportedInTransaction, `Cannot create new indexes on non-empty collection ${collection.ns} in a multi-document transaction.`);
+    }
+    collection.addIndex(spec);
+  }
+
+  private prepareCollection(db: string, name: string, options: Document): Collection {
+    const collection = this.storage.prepareCollection(db, name, options);
+    this.txn.createdCollections.set(collection.ns, collection);
+    return collection;
+  }
+
+  /** Explicit creation needs read concern "local"; a collection created by a write does not. */
+  private requireLocalReadConcern(command: string): void {
+    const level = this.txn.readConcernLevel;
+    if (level === 'local') return;
+    throw new MongoCommandError(
+      ErrorCode.InvalidOptions,
+      `Command ${command} does not support this transaction's readConcern level "${level}": creating collections and indexes in a transaction needs "local"`,
+    );
   }
 
   candidates(collection: Collection, filter: Document): Iterable<Document> {

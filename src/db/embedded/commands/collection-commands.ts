@@ -16,7 +16,7 @@ export function runCreate(ctx: CommandContext, command: Document): Document {
   }
   const options: Document = {};
   for (const [key, value] of Object.entries(command)) if (!PASSIVE_CREATE_OPTIONS.has(key)) options[key] = value;
-  ctx.storage.createCollection(ctx.db, name, options, ctx.records);
+  ctx.view.createCollection(ctx.db, name, options);
   return {};
 }
 

@@ -5,7 +5,8 @@ import { MAX_MESSAGE_SIZE } from '../wire-protocol.js';
 /** Pinned: the driver and mongoose enable features by wire version (21 = MongoDB 7.0). */
 export const MAX_WIRE_VERSION = 21;
 export const REPLICA_SET_NAME = 'kdmp-embedded';
-const SERVER_VERSION = '7.0.0';
+export const SERVER_VERSION = '7.0.0';
+export const GIT_VERSION = 'kdmp-embedded';
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
 
 /**
@@ -46,7 +47,7 @@ export function runPing(): Document {
 export function runBuildInfo(): Document {
   return {
     version: SERVER_VERSION,
-    gitVersion: 'kdmp-embedded',
+    gitVersion: GIT_VERSION,
     versionArray: [7, 0, 0, 0],
     bits: 64,
     debug: false,

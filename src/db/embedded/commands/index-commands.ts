@@ -62,7 +62,7 @@ export function runCreateIndexes(ctx: CommandContext, command: Document): Docume
       if (sameOptions(sameKey.spec, spec)) continue;
       throw new MongoCommandError(ErrorCode.IndexOptionsConflict, `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameKey.spec)}`);
     }
-    ctx.storage.createIndex(collection, spec, ctx.records);
+    ctx.view.createIndex(collection, spec);
   }
   const numIndexesAfter = collection.indexes.size + 1;
   const reply: Document = { createdCollectionAutomatically, numIndexesBefore, numIndexesAfter };

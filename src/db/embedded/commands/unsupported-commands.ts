@@ -3,7 +3,7 @@ import { notImplemented } from '../errors.js';
 
 /** Real MongoDB commands the embedded server does not offer: NotImplemented (238), not 59. */
 export const UNSUPPORTED_COMMANDS = [
-  'collMod', 'explain', 'dbStats', 'collStats', 'validate', 'mapReduce', 'geoNear', 'currentOp', 'killOp', 'compact',
+  'collMod', 'dbStats', 'collStats', 'validate', 'mapReduce', 'geoNear', 'currentOp', 'killOp', 'compact',
   'fsync', 'reIndex', 'shutdown', 'bulkWrite', 'createUser', 'dropUser', 'usersInfo', 'createRole', 'saslStart',
   'authenticate', 'listSearchIndexes', 'createSearchIndexes', 'dropSearchIndex', 'replSetGetStatus', 'replSetInitiate',
   'setParameter', 'cloneCollectionAsCapped', 'convertToCapped', 'createView',
