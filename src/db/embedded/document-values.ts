@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { serialize, type Binary, type Document } from 'bson';
 
 /** True for `{...}` literals (not ObjectId, Date, arrays or other class instances). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -65,5 +65,109 @@ export function forEachRequiredCondition(filter: Document, visit: (field: string
       continue;
     }
     if (!field.startsWith('$')) visit(field, condition);
+  }
+}
+
+/**
+ * True when two values would be stored as the same BSON bytes: same types (a Binary's
+ * subtype included) and the same field order. MongoDB counts an update that leaves the
+ * bytes as they were as a no-op and any other as a change, so equality shortcuts in
+ * updates use this rather than query equality (which ignores field order and subtypes).
+ */
+export function isIdenticalValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((value, i) => isIdenticalValue(value, b[i]));
+  }
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
+  if (a instanceof RegExp || b instanceof RegExp) {
+    return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags;
+  }
+  if (isPlainObject(a) || isPlainObject(b)) {
+    if (!isPlainObject(a) || !isPlainObject(b)) return false;
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    return keysA.length === keysB.length && keysA.every((key, i) => key === keysB[i] && isIdenticalValue(a[key], b[key]));
+  }
+  const typeA = (a as { _bsontype?: string })._bsontype;
+  if (typeA !== (b as { _bsontype?: string })._bsontype) return false;
+  if (typeA === 'Binary') {
+    const [binA, binB] = [a as Binary, b as Binary];
+    return binA.sub_type === binB.sub_type && binA.position === binB.position && Buffer.compare(binA.value(), binB.value()) === 0;
+  }
+  // Other BSON value classes (ObjectId, Long, Timestamp…) are identical when their bytes are.
+  return Buffer.compare(serialize({ v: a }), serialize({ v: b })) === 0;
+}
+
+const CANONICAL_TYPE_RANK: Record<string, number> = {
+  MinKey: 1, Int32: 3, Double: 3, Long: 3, Decimal128: 3, BSONSymbol: 4, Binary: 7, ObjectId: 8, Timestamp: 11,
+  BSONRegExp: 12, Code: 13, MaxKey: 100,
+};
+
+/** MongoDB's canonical type order (null < numbers < strings < objects < arrays < binData < …). */
+function typeRank(value: unknown): number {
+  if (value === undefined || value === null) return 2;
+  if (typeof value === 'number' || typeof value === 'bigint') return 3;
+  if (typeof value === 'string') return 4;
+  if (typeof value === 'boolean') return 9;
+  if (Array.isArray(value)) return 6;
+  if (value instanceof Date) return 10;
+  if (value instanceof RegExp) return 12;
+  if (isPlainObject(value)) return 5;
+  return CANONICAL_TYPE_RANK[(value as { _bsontype?: string })._bsontype ?? ''] ?? 50;
+}
+
+function sign(difference: number): number {
+  return difference < 0 ? -1 : difference > 0 ? 1 : 0;
+}
+
+/** Orders two values the way MongoDB orders index keys and sort keys (missing as null). */
+export function compareBsonValues(a: unknown, b: unknown): number {
+  const rankA = typeRank(a);
+  const rankB = typeRank(b);
+  if (rankA !== rankB) return sign(rankA - rankB);
+  switch (rankA) {
+    case 2:
+      return 0;
+    case 3:
+      return sign(Number(a) - Number(b));
+    case 4: {
+      const [textA, textB] = [String(a), String(b)];
+      return textA < textB ? -1 : textA > textB ? 1 : 0;
+    }
+    case 5: {
+      const entriesA = Object.entries(a as Document);
+      const entriesB = Object.entries(b as Document);
+      for (let i = 0; i < Math.min(entriesA.length, entriesB.length); i++) {
+        const byType = sign(typeRank(entriesA[i][1]) - typeRank(entriesB[i][1]));
+        if (byType !== 0) return byType;
+        if (entriesA[i][0] !== entriesB[i][0]) return entriesA[i][0] < entriesB[i][0] ? -1 : 1;
+        const byValue = compareBsonValues(entriesA[i][1], entriesB[i][1]);
+        if (byValue !== 0) return byValue;
+      }
+      return sign(entriesA.length - entriesB.length);
+    }
+    case 6: {
+      const [listA, listB] = [a as unknown[], b as unknown[]];
+      for (let i = 0; i < Math.min(listA.length, listB.length); i++) {
+        const byValue = compareBsonValues(listA[i], listB[i]);
+        if (byValue !== 0) return byValue;
+      }
+      return sign(listA.length - listB.length);
+    }
+    case 7: {
+      const [binA, binB] = [a as Binary, b as Binary];
+      return sign(binA.position - binB.position) || sign(binA.sub_type - binB.sub_type) || sign(Buffer.compare(binA.value(), binB.value()));
+    }
+    case 9:
+      return sign(Number(a) - Number(b));
+    case 10:
+      return sign((a as Date).getTime() - (b as Date).getTime());
+    default: {
+      const [textA, textB] = [String(a), String(b)];
+      return textA < textB ? -1 : textA > textB ? 1 : 0;
+    }
   }
 }

@@ -5,7 +5,19 @@ import { namespaceOf, readCount, type CommandContext } from '../command-context.
 import { cloneDocument, isPlainObject } from '../document-values.js';
 import { badValue, ErrorCode, MongoCommandError, notImplemented } from '../errors.js';
 import { findDocuments, rejectCollation } from '../find-documents.js';
+import { normalizeFilter } from '../normalize-filter.js';
+import { hintedCandidates, resolveHint } from '../query-hint.js';
 
+/** Every stage name MongoDB 7.0 knows; one outside this list is error 40324, as in MongoDB. */
+const MONGODB_STAGES = new Set([
+  '$addFields', '$bucket', '$bucketAuto', '$changeStream', '$changeStreamSplitLargeEvent', '$collStats', '$count',
+  '$currentOp', '$densify', '$documents', '$facet', '$fill', '$geoNear', '$graphLookup', '$group', '$indexStats',
+  '$limit', '$listCatalog', '$listLocalSessions', '$listSampledQueries', '$listSearchIndexes', '$listSessions',
+  '$lookup', '$match', '$merge', '$out', '$planCacheStats', '$project', '$redact', '$replaceRoot', '$replaceWith',
+  '$sample', '$search', '$searchMeta', '$set', '$setWindowFields', '$shardedDataDistribution', '$skip', '$sort',
+  '$sortByCount', '$unionWith', '$unset', '$unwind', '$vectorSearch',
+]);
+/** The stages the embedded server runs (through mingo); the other MongoDB stages are NotImplemented (238). */
 const SUPPORTED_STAGES = new Set([
   '$match', '$project', '$addFields', '$set', '$unset', '$group', '$sort', '$skip', '$limit', '$unwind', '$lookup',
   '$facet', '$count', '$replaceRoot', '$replaceWith', '$sortByCount', '$bucket', '$bucketAuto', '$sample', '$redact',
@@ -22,12 +34,7 @@ export function runAggregate(ctx: CommandContext, command: Document): Document {
   if (!isPlainObject(command.cursor) && !command.explain) {
     throw new MongoCommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
   }
-  const stageNames = pipeline.map((stage: Document) => {
-    const keys = Object.keys(stage ?? {});
-    if (keys.length !== 1) throw badValue('A pipeline stage specification object must contain exactly one field.');
-    if (!SUPPORTED_STAGES.has(keys[0])) throw notImplemented(`aggregation stage ${keys[0]}`);
-    return keys[0];
-  });
+  const stageNames = checkStages(pipeline);
   stageNames.forEach((name, i) => {
     if ((name === '$out' || name === '$merge') && i !== pipeline.length - 1) {
       throw new MongoCommandError(ErrorCode.Location40601, `${name} can only be the final stage in the pipeline`);
@@ -38,7 +45,7 @@ export function runAggregate(ctx: CommandContext, command: Document): Document {
   if (writeStage && ctx.txn) {
     throw new MongoCommandError(ErrorCode.OperationNotSupportedInTransaction, `${Object.keys(writeStage)[0]} cannot be used in a transaction`);
   }
-  const stages = writeStage ? pipeline.slice(0, -1) : pipeline;
+  const stages = (writeStage ? pipeline.slice(0, -1) : pipeline).map(normalizeStage);
   const collectionName = command.aggregate;
   const needsCopies = stageNames.some((name) => !READ_ONLY_STAGES.has(name));
 
@@ -46,8 +53,10 @@ export function runAggregate(ctx: CommandContext, command: Document): Document {
   if (typeof collectionName === 'string') {
     const collection = ctx.view.collection(ctx.db, collectionName);
     const firstMatch = (stages[0] as Document | undefined)?.$match as Document | undefined;
-    // A leading $match narrows the source through indexes.
-    source = collection ? [...ctx.view.candidates(collection, firstMatch ?? {})] : [];
+    // A hint picks the documents and their order; otherwise a leading $match narrows the source through indexes.
+    const hint = collection ? resolveHint(collection, command.hint, firstMatch ?? {}) : undefined;
+    if (collection && hint) source = hintedCandidates(ctx.view, collection, hint);
+    else source = collection ? [...ctx.view.candidates(collection, firstMatch ?? {})] : [];
     if (needsCopies) source = source.map(cloneDocument);
   } else if (collectionName !== 1 || stageNames[0] !== '$documents') {
     throw notImplemented('database-level aggregate other than $documents');
@@ -76,6 +85,47 @@ export function runAggregate(ctx: CommandContext, command: Document): Document {
   const ns = namespaceOf(ctx, typeof collectionName === 'string' ? collectionName : '$cmd.aggregate');
   const cursor = ctx.cursors.open(ns, results, readCount((command.cursor as Document)?.batchSize, 'batchSize'));
   return { cursor: { firstBatch: cursor.batch, id: cursor.id, ns } };
+}
+
+/**
+ * Checks every stage, nested pipelines ($facet, $lookup, $unionWith) included: an unknown
+ * name is 40324 like MongoDB, a MongoDB stage the server does not run is NotImplemented.
+ * Returns the top-level stage names.
+ */
+function checkStages(pipeline: unknown[]): string[] {
+  return pipeline.map((stage) => {
+    if (!isPlainObject(stage)) throw new MongoCommandError(ErrorCode.TypeMismatch, "Each element of the 'pipeline' array must be an object");
+    const keys = Object.keys(stage);
+    if (keys.length !== 1) throw new MongoCommandError(ErrorCode.Location40323, 'A pipeline stage specification object must contain exactly one field.');
+    const name = keys[0];
+    if (!MONGODB_STAGES.has(name)) throw new MongoCommandError(ErrorCode.Location40324, `Unrecognized pipeline stage name: '${name}'`);
+    if (!SUPPORTED_STAGES.has(name)) throw notImplemented(`aggregation stage ${name}`);
+    for (const nested of nestedPipelines(name, stage[name])) checkStages(nested);
+    return name;
+  });
+}
+
+function nestedPipelines(name: string, spec: unknown): unknown[][] {
+  if (!isPlainObject(spec)) return [];
+  if (name === '$facet') return Object.values(spec).filter((value): value is unknown[] => Array.isArray(value));
+  if ((name === '$lookup' || name === '$unionWith') && Array.isArray(spec.pipeline)) return [spec.pipeline];
+  return [];
+}
+
+/** $match filters get the same rewrites as find filters (see normalize-filter.ts), nested pipelines too. */
+function normalizeStage(stage: Document): Document {
+  const [name] = Object.keys(stage);
+  const spec = stage[name];
+  if (name === '$match' && isPlainObject(spec)) return { $match: normalizeFilter(spec) };
+  if (name === '$facet' && isPlainObject(spec)) {
+    const facets: Document = {};
+    for (const [facet, pipeline] of Object.entries(spec)) facets[facet] = Array.isArray(pipeline) ? pipeline.map(normalizeStage) : pipeline;
+    return { $facet: facets };
+  }
+  if ((name === '$lookup' || name === '$unionWith') && isPlainObject(spec) && Array.isArray(spec.pipeline)) {
+    return { [name]: { ...spec, pipeline: spec.pipeline.map(normalizeStage) } };
+  }
+  return stage;
 }
 
 function resolveTarget(ctx: CommandContext, spec: unknown): { db: string; coll: string } {

@@ -10,11 +10,12 @@ export function runCount(ctx: CommandContext, command: Document): Document {
   const query = (command.query as Document) ?? {};
   const skip = readCount(command.skip, 'skip') ?? 0;
   const limit = Math.abs(readCount(command.limit, 'limit') ?? 0);
-  if (collection && Object.keys(query).length === 0 && !ctx.txn) {
+  // A hinted count visits what the hinted index holds (a sparse index leaves documents out).
+  if (collection && Object.keys(query).length === 0 && !ctx.txn && command.hint === undefined) {
     const total = Math.max(0, collection.docs.size - skip);
     return { n: limit ? Math.min(limit, total) : total };
   }
-  const n = findDocuments(ctx.view, collection, query, { skip, limit: limit || undefined }).length;
+  const n = findDocuments(ctx.view, collection, query, { skip, limit: limit || undefined, hint: command.hint }).length;
   return { n };
 }
 

@@ -16,7 +16,7 @@ export function runDelete(ctx: CommandContext, command: Document): Document {
     const limit = Number(statement.limit ?? 0);
     if (limit !== 0 && limit !== 1) throw badValue('The limit field in delete objects must be 0 or 1');
     if (!collection) return;
-    const matches = findDocuments(ctx.view, collection, (statement.q as Document) ?? {}, { limit: limit || undefined });
+    const matches = findDocuments(ctx.view, collection, (statement.q as Document) ?? {}, { limit: limit || undefined, hint: statement.hint });
     for (const doc of matches) ctx.view.remove(collection, encodeId(doc._id));
     n += matches.length;
   });

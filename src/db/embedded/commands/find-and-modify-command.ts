@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
 import { rejectUnsupportedOptions } from './unsupported-commands.js';
-import { Query } from 'mingo';
 import { encodeId } from '../collection.js';
 import { targetName, type CommandContext } from '../command-context.js';
 import { badValue } from '../errors.js';
 import { findDocuments } from '../find-documents.js';
+import { compileProjection } from '../find-projection.js';
 import { applyUpdate, buildUpsertDocument, rejectUnsupportedUpdateOptions, type UpdateSpec } from '../update-document.js';
 
 /** findAndModify: errors (e.g. 11000) are top-level, not writeErrors. */
@@ -18,11 +18,11 @@ export function runFindAndModify(ctx: CommandContext, command: Document): Docume
   if (remove === (update !== undefined)) throw badValue('Either an update or remove=true must be specified');
   const projection = command.fields as Document | undefined;
   const collection = ctx.view.collection(ctx.db, name);
-  const [match] = findDocuments(ctx.view, collection, filter, { sort: command.sort as Document | undefined, limit: 1 });
+  const [match] = findDocuments(ctx.view, collection, filter, { sort: command.sort as Document | undefined, limit: 1, hint: command.hint });
 
   if (remove) {
     if (match && collection) ctx.view.remove(collection, encodeId(match._id));
-    return { lastErrorObject: { n: match ? 1 : 0 }, value: project(match, projection) };
+    return { lastErrorObject: { n: match ? 1 : 0 }, value: project(match, projection, filter) };
   }
   const arrayFilters = command.arrayFilters as Document[] | undefined;
   if (!match) {
@@ -32,19 +32,19 @@ export function runFindAndModify(ctx: CommandContext, command: Document): Docume
     ctx.view.insert(target, encodeId(doc._id), doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
-      value: command.new === true ? project(doc, projection) : null,
+      value: command.new === true ? project(doc, projection, filter) : null,
     };
   }
   const outcome = applyUpdate(match, update!, { arrayFilters, query: filter });
   if (outcome.modified) ctx.view.replace(collection!, encodeId(match._id), outcome.doc);
   return {
     lastErrorObject: { n: 1, updatedExisting: true },
-    value: project(command.new === true ? outcome.doc : match, projection),
+    value: project(command.new === true ? outcome.doc : match, projection, filter),
   };
 }
 
-function project(doc: Document | undefined, projection: Document | undefined): Document | null {
+function project(doc: Document | undefined, projection: Document | undefined, filter: Document): Document | null {
   if (!doc) return null;
-  if (!projection || Object.keys(projection).length === 0) return doc;
-  return (new Query({}).find([doc], projection as never).all()[0] as Document) ?? null;
+  const projector = compileProjection(projection, filter);
+  return projector ? projector(doc) : doc;
 }

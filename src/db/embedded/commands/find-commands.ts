@@ -22,6 +22,7 @@ export function runFind(ctx: CommandContext, command: Document): Document {
     skip: readCount(command.skip, 'skip'),
     limit: limit || undefined,
     projection: command.projection as Document | undefined,
+    hint: command.hint,
   });
   const ns = namespaceOf(ctx, name);
   const cursor = ctx.cursors.open(ns, docs, readCount(command.batchSize, 'batchSize'), singleBatch);

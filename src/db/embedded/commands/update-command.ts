@@ -26,7 +26,11 @@ export function runUpdateStatement(ctx: CommandContext, name: string, statement:
   }
   const arrayFilters = statement.arrayFilters as Document[] | undefined;
   const existing = ctx.view.collection(ctx.db, name);
-  const matches = findDocuments(ctx.view, existing, filter, { limit: multi ? undefined : 1, sort: statement.sort as Document | undefined });
+  const matches = findDocuments(ctx.view, existing, filter, {
+    limit: multi ? undefined : 1,
+    sort: statement.sort as Document | undefined,
+    hint: statement.hint,
+  });
   if (matches.length === 0) {
     if (statement.upsert !== true) return { n: 0, nModified: 0 };
     const doc = buildUpsertDocument(filter, update, arrayFilters);
