@@ -20,6 +20,11 @@ export interface Database {
 }
 
 const EMBEDDED_DB_NAME = 'kdmp';
+/**
+ * No command of this service runs anywhere near this long; a reply that never comes (a lost
+ * connection, a database defect) fails the message after it instead of holding it forever.
+ */
+const SOCKET_TIMEOUT_MS = 30_000;
 
 /**
  * Connects to MONGODB_URI when set; otherwise starts the embedded MongoDB-compatible
@@ -40,7 +45,7 @@ export async function connectDatabase(
   const lane: DatabaseLane = embedded ? 'embedded' : 'mongodb';
   let connection: mongoose.Connection;
   try {
-    connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+    connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, socketTimeoutMS: SOCKET_TIMEOUT_MS }).asPromise();
   } catch (error) {
     await embedded?.close();
     throw new Error(`Could not connect to the ${lane} database`, { cause: error });

@@ -1,8 +1,10 @@
 import { BSON, Long, type Document } from 'bson';
+import { MAX_BSON_OBJECT_BYTES } from './document-size.js';
 import { ErrorCode, MongoCommandError } from './errors.js';
 
-/** Keep batches well under the 48 MB message limit. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/** Room left in a batch for the reply around it (cursor id, namespace, cluster time). */
+const REPLY_ENVELOPE_BYTES = 16 * 1024;
+const MAX_BATCH_BYTES = MAX_BSON_OBJECT_BYTES - REPLY_ENVELOPE_BYTES;
 const DEFAULT_FIRST_BATCH = 101;
 /** MongoDB's cursorTimeoutMillis default. */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -69,15 +71,23 @@ export class CursorRegistry {
   }
 }
 
+/**
+ * The next documents up to `size` and the byte cap, sized from the first document as
+ * MongoDB does, so every reply can be encoded (a batch always takes at least one
+ * document). A result document over 16 MiB (only an aggregation can build one) is an
+ * error reply, not a reply that cannot be sent.
+ */
 function takeBatch(cursor: OpenCursor, size: number): Document[] {
   const batch: Document[] = [];
   let bytes = 0;
   while (cursor.position < cursor.docs.length && batch.length < size) {
     const doc = cursor.docs[cursor.position];
-    if (batch.length >= 100) {
-      bytes += BSON.calculateObjectSize(doc);
-      if (bytes > MAX_BATCH_BYTES) break;
+    const docBytes = BSON.calculateObjectSize(doc);
+    if (docBytes > MAX_BSON_OBJECT_BYTES) {
+      throw new MongoCommandError(ErrorCode.BSONObjectTooLarge, `BSONObj size: ${docBytes} is invalid. Size must be between 0 and ${MAX_BSON_OBJECT_BYTES}(16MB) First element: _id: ${String(doc._id)}`);
     }
+    if (batch.length > 0 && bytes + docBytes > MAX_BATCH_BYTES) break;
+    bytes += docBytes;
     batch.push(doc);
     cursor.position++;
   }

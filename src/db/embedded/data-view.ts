@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import type { Collection } from './collection.js';
+import { assertDocumentFits } from './document-size.js';
 import { planCandidateIds } from './query-planner.js';
 import type { IndexSpec } from './secondary-index.js';
 import type { JournalRecord, Storage } from './storage.js';
@@ -70,12 +71,14 @@ export class CommittedView implements DataView {
   }
 
   insert(collection: Collection, idKey: string, doc: Document): void {
+    assertDocumentFits(doc, 'insert');
     const duplicate = collection.findDuplicate(doc, idKey, true);
     if (duplicate) throw duplicate;
     this.storage.putDocument(collection, idKey, doc, this.records);
   }
 
   replace(collection: Collection, idKey: string, doc: Document): void {
+    assertDocumentFits(doc, 'update');
     const duplicate = collection.findDuplicate(doc, idKey, false);
     if (duplicate) throw duplicate;
     this.storage.putDocument(collection, idKey, doc, this.records);

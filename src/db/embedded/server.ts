@@ -3,9 +3,11 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Document } from 'bson';
 import { silentLogger, type Logger } from '../../logger.js';
+import { ClusterClock } from './cluster-clock.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import { CursorRegistry } from './cursor-registry.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { ErrorCode } from './errors.js';
 import { Persistence } from './persistence.js';
 import { Storage } from './storage.js';
 import type { JournalTestHooks } from './journal.js';
@@ -76,6 +78,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   await mkdir(options.dataDir, { recursive: true });
   const lock = await lockDataDir(options.dataDir);
   const serverInfo = { host, port: 0, startedAt: new Date() };
+  // Outlives a reopen of the journal, so cluster times never go backwards.
+  const clock = new ClusterClock();
   let health: EmbeddedHealth = { ok: true };
   let recovery: NodeJS.Timeout | undefined;
   let closing = false;
@@ -95,7 +99,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       onJournalFailure: (cause) => onJournalFailure(cause),
       testHooks: options.journalTestHooks,
     });
-    const dispatcher = new CommandDispatcher({ storage, transactions: new TransactionManager(storage), cursors: new CursorRegistry(), persistence, server: serverInfo, logger });
+    const dispatcher = new CommandDispatcher({ storage, transactions: new TransactionManager(storage), cursors: new CursorRegistry(), persistence, server: serverInfo, logger, clock });
     const sweeper = new TtlSweeper(storage, persistence, logger, options.ttlSweepIntervalMs ?? DEFAULT_TTL_SWEEP_INTERVAL_MS);
     sweeper.start();
     return { dispatcher, persistence, sweeper };
@@ -204,7 +208,20 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     }
     if (request.moreToCome || socket.destroyed) return;
     const encode = request.kind === 'msg' ? encodeOpMsg : encodeOpReply;
-    socket.write(encode(nextResponseId++, request.requestId, reply));
+    let bytes: Buffer;
+    try {
+      bytes = encode(nextResponseId++, request.requestId, reply);
+    } catch (error) {
+      // A reply that cannot be encoded still gets an answer: a client waiting for one would wait forever.
+      logger.error({ err: error, connectionId, command: name }, 'embedded database could not encode a reply');
+      bytes = encode(nextResponseId++, request.requestId, {
+        ok: 0,
+        code: ErrorCode.BSONObjectTooLarge,
+        codeName: 'BSONObjectTooLarge',
+        errmsg: `the reply to '${name}' could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    socket.write(bytes);
   };
 
   const server = createServer(handleConnection);

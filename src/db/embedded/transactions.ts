@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { ID_INDEX_NAME, type Collection } from './collection.js';
 import { buildDuplicateKeyError, type SecondaryIndex } from './secondary-index.js';
 import type { DataView } from './data-view.js';
+import { assertDocumentFits } from './document-size.js';
 import { ErrorCode, MongoCommandError, writeConflict } from './errors.js';
 import { encodeKey } from './key-encoding.js';
 import { planCandidateIds, plansById } from './query-planner.js';
@@ -322,10 +323,12 @@ export class TransactionView implements DataView {
   }
 
   insert(collection: Collection, idKey: string, doc: Document): void {
+    assertDocumentFits(doc, 'insert');
     this.write(collection, idKey, doc, true);
   }
 
   replace(collection: Collection, idKey: string, doc: Document): void {
+    assertDocumentFits(doc, 'update');
     this.write(collection, idKey, doc, false);
   }
 
