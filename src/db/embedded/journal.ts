@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
+import { deserialize, serialize, serializeWithBufferAndIndex, type DeserializeOptions, type Document } from 'bson';
 import { silentLogger, type Logger } from '../../logger.js';
 import { JournalCorruptionError, JournalError } from './journal-errors.js';
 import { ACK_MARK_FILE, AckMarkWriter, readAckMark, type AckMark } from './journal-mark.js';
@@ -11,6 +11,7 @@ import {
   FRAME_HEADER_BYTES,
   MAX_BATCH_BYTES,
   parseBatches,
+  RecordBatchBuilder,
 } from './journal-frame.js';
 
 export { JournalCorruptionError } from './journal-errors.js';
@@ -42,10 +43,12 @@ export interface Journal {
    *  arriving while an fsync is in flight are written together and share the next fsync. */
   append(records: JournalRecord[]): Promise<void>;
   /** captureSnapshot is called synchronously, at once, and returns the full live state as
-   *  records; appends made after the call go to a new segment. Writes the snapshot in the
-   *  background (temp file + fsync + rename + fsync dir), then deletes the superseded files.
-   *  Resolves when done. Concurrent calls: the second waits or is a no-op. */
-  compact(captureSnapshot: () => JournalRecord[]): Promise<void>;
+   *  records, frozen: what it yields must not change later (documents are replaced, never
+   *  edited in place); appends made after the call go to a new segment. The snapshot is
+   *  serialized and written in the background, a slice at a time so commands keep being
+   *  answered (temp file + fsync + rename + fsync dir), then the superseded files are
+   *  deleted. Resolves when done. Concurrent calls: the second waits or is a no-op. */
+  compact(captureSnapshot: () => Iterable<JournalRecord>): Promise<void>;
   /** Bytes appended since the last completed compaction (for deciding when to compact). */
   readonly bytesSinceCompaction: number;
   /** Set for good once a write or fsync failed: the file state is unknown from then on. */
@@ -117,6 +120,8 @@ const SERIALIZE_OPTIONS = { checkKeys: false, serializeFunctions: false } as con
 const MAX_JOURNAL_BATCH_BYTES = 16 * 1024 * 1024;
 /** Snapshot records are committed in batches of about this size. */
 const SNAPSHOT_BATCH_BYTES = 8 * 1024 * 1024;
+/** The longest the snapshot serializes before it lets waiting commands run (compaction must not stall requests). */
+const SNAPSHOT_SLICE_MS = 8;
 
 const JOURNAL_FILE = /^journal-(\d+)\.log$/;
 const SNAPSHOT_FILE = /^snapshot-(\d+)\.bson$/;
@@ -150,6 +155,31 @@ type QueueItem = PendingAppend | PendingRotation;
 function encodeRecords(records: JournalRecord[]): Buffer {
   const frames = records.map((record) => encodeRecordFrame(serialize(record, SERIALIZE_OPTIONS)));
   return frames.length === 1 ? frames[0] : Buffer.concat(frames);
+}
+
+function serializeRecordInto(record: object, target: Buffer, index: number): number {
+  return serializeWithBufferAndIndex(record, target, { ...SERIALIZE_OPTIONS, index });
+}
+
+/**
+ * Serializes the next records into the batch until it is full or a time slice is used up.
+ * `carried` is a record that did not fit in the previous batch; one that does not fit now
+ * is handed back the same way.
+ */
+function fillSlice(batch: RecordBatchBuilder, pending: Iterator<JournalRecord>, carried: JournalRecord | undefined): { done: boolean; carried?: JournalRecord } {
+  const began = performance.now();
+  let next = carried;
+  for (let n = 1; ; n++) {
+    // Reading the clock every record would cost more than small records do.
+    if (n % 64 === 0 && performance.now() - began >= SNAPSHOT_SLICE_MS) return { done: false, carried: next };
+    if (next === undefined) {
+      const step = pending.next();
+      if (step.done) return { done: true };
+      next = step.value;
+    }
+    if (!batch.tryAdd(next)) return { done: false, carried: next };
+    next = undefined;
+  }
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
@@ -241,15 +271,14 @@ export class FileJournal implements Journal {
     });
   }
 
-  compact(captureSnapshot: () => JournalRecord[]): Promise<void> {
+  compact(captureSnapshot: () => Iterable<JournalRecord>): Promise<void> {
     // A compaction in flight already covers everything appended so far.
     if (this.compaction) return this.compaction;
     const unavailable = this.unavailableError();
     if (unavailable) return Promise.reject(unavailable);
-    let frames: Buffer[];
+    let records: Iterable<JournalRecord>;
     try {
-      // Serialized at once so later in-place changes to live documents cannot leak in.
-      frames = captureSnapshot().map((record) => encodeRecordFrame(serialize(record, SERIALIZE_OPTIONS)));
+      records = captureSnapshot();
     } catch (err) {
       return Promise.reject(new JournalError('cannot capture snapshot', {}, { cause: err }));
     }
@@ -261,7 +290,7 @@ export class FileJournal implements Journal {
       this.queue.push({ kind: 'rotate', segment, resolve, reject });
     });
     this.startWriter();
-    const run = this.writeSnapshot(segment, frames, rotated).then(() => {
+    const run = this.writeSnapshot(segment, records, rotated).then(() => {
       this.compactedAtBytes = bytesAtRotation;
       this.counters.compactions += 1;
     });
@@ -401,7 +430,7 @@ export class FileJournal implements Journal {
     return error;
   }
 
-  private async writeSnapshot(segment: number, frames: Buffer[], rotated: Promise<void>): Promise<void> {
+  private async writeSnapshot(segment: number, records: Iterable<JournalRecord>, rotated: Promise<void>): Promise<void> {
     // Old segments must be closed before they can be superseded.
     await rotated;
     await this.hooks.onCompactionStep?.('rotated');
@@ -411,20 +440,34 @@ export class FileJournal implements Journal {
       const handle = await open(tempPath, 'w');
       try {
         let position = 0;
-        let start = 0;
-        while (start < frames.length) {
-          let end = start;
-          let bytes = 0;
-          while (end < frames.length && (end === start || bytes + frames[end].length <= SNAPSHOT_BATCH_BYTES)) {
-            bytes += frames[end].length;
-            end += 1;
+        let recordCount = 0;
+        const batch = new RecordBatchBuilder(SNAPSHOT_BATCH_BYTES, serializeRecordInto);
+        const pending = records[Symbol.iterator]();
+        let carried: JournalRecord | undefined;
+        for (;;) {
+          const slice = fillSlice(batch, pending, carried);
+          carried = slice.carried;
+          if (batch.count === 0 && carried) {
+            // A record larger than a whole batch goes in a batch of its own.
+            const frame = encodeRecordFrame(serialize(carried, SERIALIZE_OPTIONS));
+            const data = Buffer.concat([frame, encodeCommitFrame(1, frame.length)]);
+            await writeAll(handle, data, position);
+            position += data.length;
+            recordCount += 1;
+            carried = undefined;
+            continue;
           }
-          const data = Buffer.concat([...frames.slice(start, end), encodeCommitFrame(end - start, bytes)]);
-          await writeAll(handle, data, position);
-          position += data.length;
-          start = end;
+          if (batch.count > 0) {
+            const data = batch.finish();
+            // The write is the pause in which commands waiting behind this slice are answered.
+            await writeAll(handle, data, position);
+            position += data.length;
+            recordCount += batch.count;
+            batch.reset();
+          }
+          if (slice.done && !carried) break;
         }
-        await writeAll(handle, encodeEndFrame(frames.length), position);
+        await writeAll(handle, encodeEndFrame(recordCount), position);
         await handle.sync();
       } finally {
         await handle.close();

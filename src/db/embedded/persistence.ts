@@ -1,4 +1,4 @@
-import { BSON } from 'bson';
+import { BSON, type Document } from 'bson';
 import type { Logger } from '../../logger.js';
 import { openJournal, type Journal, type JournalTestHooks } from './journal.js';
 import type { JournalRecord, Storage } from './storage.js';
@@ -8,6 +8,8 @@ const COMPACTION_MIN_BYTES = 64 * 1024 * 1024;
 const COMPACTION_RATIO = 2;
 /** Re-measure live size at most once per this much journal growth. */
 const COMPACTION_CHECK_EVERY_BYTES = 16 * 1024 * 1024;
+/** The longest the live-size measure runs before it lets waiting commands run. */
+const MEASURE_SLICE_MS = 8;
 
 export interface PersistenceOptions {
   dir: string;
@@ -63,23 +65,33 @@ export class Persistence {
     const checkEvery = Math.min(COMPACTION_CHECK_EVERY_BYTES, this.compactionMinBytes / 4);
     if (this.compacting || bytes < this.compactionMinBytes || bytes - this.lastCheckAt < checkEvery) return;
     this.lastCheckAt = bytes;
-    if (bytes < COMPACTION_RATIO * this.measureLiveBytes()) return;
-    this.compacting = this.journal
-      .compact(() => this.storage.captureSnapshot())
-      .then(() => {
-        this.lastCheckAt = 0;
-        this.logger.info({ journalBytes: bytes }, 'embedded database journal compacted');
-      })
+    this.compacting = this.compactIfWorthIt(bytes)
       .catch((error: unknown) => this.logger.error({ err: error }, 'embedded database compaction failed'))
       .finally(() => {
         this.compacting = undefined;
       });
   }
 
-  private measureLiveBytes(): number {
+  private async compactIfWorthIt(journalBytes: number): Promise<void> {
+    const liveBytes = await this.measureLiveBytes();
+    if (journalBytes < COMPACTION_RATIO * liveBytes) return;
+    this.logger.info({ journalBytes, liveBytes }, 'embedded database compacting the journal');
+    await this.journal.compact(() => this.storage.captureSnapshot());
+    this.lastCheckAt = 0;
+    this.logger.info({ journalBytes }, 'embedded database journal compacted');
+  }
+
+  /** The live data's BSON size, measured a slice at a time so commands keep being answered. */
+  private async measureLiveBytes(): Promise<number> {
     let bytes = 0;
-    for (const collections of this.storage.databases.values()) {
-      for (const collection of collections.values()) for (const doc of collection.docs.values()) bytes += BSON.calculateObjectSize(doc);
+    let sliceStart = performance.now();
+    let counted = 0;
+    for (const record of this.storage.captureSnapshot()) {
+      if (record.op === 'put') bytes += BSON.calculateObjectSize(record.doc as Document);
+      if (++counted % 256 === 0 && performance.now() - sliceStart >= MEASURE_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     return bytes;
   }

@@ -159,17 +159,26 @@ export class Storage {
   }
 
   /** Records that recreate the whole committed state (the journal's compaction snapshot). */
-  captureSnapshot(): JournalRecord[] {
-    const records: JournalRecord[] = [];
-    for (const collections of this.databases.values()) {
-      for (const collection of collections.values()) {
-        const { db, name } = collection;
-        records.push({ op: 'create', db, coll: name, options: collection.options });
-        for (const index of collection.indexes.values()) records.push({ op: 'createIndex', db, coll: name, spec: index.spec });
-        for (const doc of collection.docs.values()) records.push({ op: 'put', db, coll: name, doc });
+  captureSnapshot(): Iterable<JournalRecord> {
+    // Frozen now, in one step: the collections' document lists are copied (references only;
+    // documents are replaced on write, never edited), so the snapshot is this moment's state
+    // however long it takes to serialize.
+    const frozen = [...this.databases.values()].flatMap((collections) =>
+      [...collections.values()].map((collection) => ({
+        db: collection.db,
+        coll: collection.name,
+        options: collection.options,
+        specs: [...collection.indexes.values()].map((index) => index.spec),
+        docs: Array.from(collection.docs.values()),
+      })),
+    );
+    return (function* () {
+      for (const { db, coll, options, specs, docs } of frozen) {
+        yield { op: 'create', db, coll, options };
+        for (const spec of specs) yield { op: 'createIndex', db, coll, spec };
+        for (const doc of docs) yield { op: 'put', db, coll, doc };
       }
-    }
-    return records;
+    })();
   }
 }
 
