@@ -1,5 +1,6 @@
 import type { CommandDefinition } from './command-context.js';
 import { runAggregate } from './commands/aggregate-command.js';
+import { runKdmpBackup } from './commands/backup-command.js';
 import { runCreate, runDrop, runDropDatabase, runListCollections, runListDatabases, runRenameCollection } from './commands/collection-commands.js';
 import { runCount, runDistinct } from './commands/count-distinct-commands.js';
 import { runDelete } from './commands/delete-command.js';
@@ -64,6 +65,7 @@ export const COMMANDS = new Map<string, CommandDefinition>([
   ['renameCollection', { handler: runRenameCollection }],
   ['listDatabases', { handler: runListDatabases }],
   ['dropDatabase', { handler: runDropDatabase }],
+  ['kdmpBackup', { handler: runKdmpBackup }],
   ['commitTransaction', { handler: runCommitTransaction }],
   ['abortTransaction', { handler: runAbortTransaction }],
   ...UNSUPPORTED_COMMANDS.map((name): [string, CommandDefinition] => [name, { handler: runUnsupported }]),

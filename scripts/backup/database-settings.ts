@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/config/config.js';
+import { envSchema } from '../../src/config/env-schema.js';
+
+/**
+ * The database part of the service's configuration, as the backup scripts need it. Only
+ * these variables are read (with the service's own schema): a cron job must not fail for
+ * want of ADMIN_TOKEN or Twilio settings it has no use for.
+ */
+export interface DatabaseSettings {
+  /** Set when the service uses a real MongoDB (then mongodump/mongorestore are the tools). */
+  mongodbUri?: string;
+  /** The embedded server's own directory, DATA_DIR/db. */
+  dbDir: string;
+  /** The embedded server's address, on loopback like the service's. */
+  embeddedUri: string;
+}
+
+const databaseEnvSchema = envSchema.pick({ MONGODB_URI: true, DATA_DIR: true, EMBEDDED_MONGO_PORT: true });
+
+/** Reads .env when present (as `npm start` does), then the environment. Throws ConfigError naming a bad variable. */
+export function readDatabaseSettings(source: NodeJS.ProcessEnv = process.env): DatabaseSettings {
+  if (source === process.env && existsSync('.env')) process.loadEnvFile('.env');
+  // An empty value means unset, as in loadConfig.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = databaseEnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const env = parsed.data;
+  return {
+    mongodbUri: env.MONGODB_URI,
+    dbDir: join(env.DATA_DIR, 'db'),
+    embeddedUri: `mongodb://127.0.0.1:${env.EMBEDDED_MONGO_PORT}/?directConnection=true`,
+  };
+}
