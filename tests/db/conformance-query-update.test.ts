@@ -365,3 +365,16 @@ describe('aggregation stage names', () => {
     expect(error.errmsg).toContain('$indexStats');
   });
 });
+
+describe('nothing accepted only to be ignored', () => {
+  itEmbedded('refuses a collection default collation instead of storing it and sorting without it', async () => {
+    const refused = await failure(native.createCollection('collated', { collation: { locale: 'en', strength: 2 } }));
+    expect(refused.code).toBe(238);
+    expect(refused.message).toMatch(/collation/);
+  });
+
+  it('rejects a bad filter on a collection that does not exist, as on one that does', async () => {
+    const refused = await failure(native.collection('never_created').find({ $notAnOperator: 1 }).toArray());
+    expect(refused.code).toBe(2);
+  });
+});

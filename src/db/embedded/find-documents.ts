@@ -32,7 +32,11 @@ export function rejectCollation(collation: unknown): void {
 
 /** Matching documents in sort order, with skip, limit and projection applied. */
 export function findDocuments(view: DataView, collection: Collection | undefined, filter: Document, options: FindOptions = {}): Document[] {
-  if (!collection) return [];
+  if (!collection) {
+    // A missing collection matches nothing, but a bad filter is still an error, as in MongoDB.
+    compileMatcher(filter ?? {});
+    return [];
+  }
   const hint = resolveHint(collection, options.hint, filter ?? {});
   const matcher = compileMatcher(filter ?? {});
   const hasSort = options.sort && Object.keys(options.sort).length > 0;

@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { namespaceOf, targetName, type CommandContext } from '../command-context.js';
 import { ErrorCode, MongoCommandError, notImplemented } from '../errors.js';
+import { rejectCollation } from '../find-documents.js';
 
 const UNSUPPORTED_CREATE_OPTIONS = ['capped', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'validator', 'changeStreamPreAndPostImages', 'expireAfterSeconds'];
 const PASSIVE_CREATE_OPTIONS = new Set(['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', 'txnNumber', 'autocommit', 'startTransaction', 'readConcern', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);
@@ -11,6 +12,8 @@ export function runCreate(ctx: CommandContext, command: Document): Document {
   for (const option of UNSUPPORTED_CREATE_OPTIONS) {
     if (command[option] !== undefined && command[option] !== false) throw notImplemented(`create option ${option}`);
   }
+  // A default collation would be stored and then ignored by every sort and comparison.
+  rejectCollation(command.collation);
   if (ctx.view.collection(ctx.db, name)) {
     throw new MongoCommandError(ErrorCode.NamespaceExists, `Collection ${namespaceOf(ctx, name)} already exists.`);
   }
