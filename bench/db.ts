@@ -1,13 +1,21 @@
 /**
  * Benchmark of the embedded MongoDB-compatible server through mongoose (the production
  * data path): durable inserts, lean findById, updateOne $inc, and an indexed-field lookup
- * against an `_id` lookup at 100,000 documents. Run: npm run bench:db
+ * against an `_id` lookup at 100,000 documents; then the database at scale (bench/db-scale.ts):
+ * memory, disk, compaction's longest stall and restart time.
+ *
+ *   npm run bench:db [-- --scale 100000,1000000]
+ *
+ * A million order-sized documents need more heap than Node's default 4 GiB:
+ *   NODE_OPTIONS=--max-old-space-size=16000 npm run bench:db -- --scale 1000000
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../src/db/embedded/server.js';
+import { measureScale, printScaleRows, type ScaleRow } from './db-scale.js';
 
 const CONCURRENCY = 32;
 const WRITE_OPS = 5_000;
@@ -107,6 +115,11 @@ async function main(): Promise<void> {
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(9)}  -----------`);
   for (const [name, rate, note] of rows) console.log(`${name.padEnd(width)}  ${Math.round(rate).toLocaleString('en').padStart(9)}  ${note}`);
   console.log(`\nindexed lookup / _id lookup: ${(indexedRate / idRate).toFixed(2)}x`);
+
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '100000' } } });
+  const scaleRows: ScaleRow[] = [];
+  for (const documents of values.scale!.split(',').map(Number)) scaleRows.push(await measureScale(documents));
+  printScaleRows(scaleRows);
 }
 
 main().catch((error: unknown) => {
