@@ -15,6 +15,11 @@ describe('Understanding.confirmation: negation first', () => {
     ['iya jangan dulu', 'no'],
     ['bukan', 'no'],
     ['batalin aja', undefined],
+    ['ya batalkan pesanan 1021 kak', 'yes'],
+    ['ok but change the address', undefined],
+    ['iya tapi alamatnya salah', undefined],
+    ['yes the address is wrong', undefined],
+    ['ok ganti jadi ambil sendiri', undefined],
     ['gula 2 kg', undefined],
   ])('%j -> %s', (text, expected) => {
     expect(understand(text, catalog).confirmation).toBe(expected);
