@@ -16,8 +16,13 @@ interface Child {
 }
 
 /** Runs the service the way `npm start` does, as a real process. */
+/** Services still running: killed after the tests, so a failed assertion cannot leave one behind (and jest waiting). */
+const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+
 function runService(env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { PATH: process.env.PATH, ...env } });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
@@ -52,6 +57,7 @@ describe('the service as a process', () => {
   });
 
   afterAll(async () => {
+    for (const child of running) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 

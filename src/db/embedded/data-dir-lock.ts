@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DataDirLock {
@@ -28,7 +28,10 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       await writeFile(path, `${process.pid}\n`);
       return { release: () => releaseLock(holder) };
     }
-    if (Date.now() >= deadline) throw new Error(`data directory ${dataDir} is in use by another running server (lock ${path} is held)`);
+    if (Date.now() >= deadline) {
+      const holderPid = (await readFile(path, 'utf8').catch(() => '')).trim();
+      throw new Error(`data directory ${dataDir} is in use by ${/^\d+$/.test(holderPid) ? `process ${holderPid}` : `another running server (lock ${path} is held)`}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
