@@ -34,24 +34,12 @@ export function plansById(filter: Document): boolean {
 function planEqualities(collection: Collection, equalities: Map<string, unknown[]>): Set<string> | undefined {
   const ids = equalities.get('_id');
   if (ids) return new Set(ids.map(encodeKey));
-  let best: { index: SecondaryIndex; fieldCount: number } | undefined;
-  for (const index of collection.indexes.values()) {
-    if (!index.complete) continue;
-    let fieldCount = 0;
-    while (fieldCount < index.fields.length && equalities.has(index.fields[fieldCount])) fieldCount++;
-    if (fieldCount === 0) continue;
-    const better =
-      !best ||
-      fieldCount > best.fieldCount ||
-      (fieldCount === best.fieldCount && index.unique && fieldCount === index.fields.length && !best.index.unique);
-    if (better) best = { index, fieldCount };
-  }
+  const best = chooseEqualityIndex(collection, equalities);
   if (!best) return undefined;
   let combos: string[][] = [[]];
   for (const field of best.index.fields.slice(0, best.fieldCount)) {
     const encoded = equalities.get(field)!.map(encodeKey);
     combos = combos.flatMap((prefix) => encoded.map((value) => [...prefix, value]));
-    if (combos.length > MAX_KEY_COMBINATIONS) return undefined;
   }
   const map = best.index.mapFor(best.fieldCount);
   return unionOf(combos.map((parts) => map.get(composeKey(parts))));
@@ -117,7 +105,7 @@ export function describeAccessPlan(collection: Collection, filter: Document): Ac
   return { kind: 'scan' };
 }
 
-/** The index planEqualities picks, or undefined when it falls back to a scan. */
+/** The index an equality plan uses (the most leading fields matched; a unique one wins a tie), or undefined for a scan. */
 function chooseEqualityIndex(collection: Collection, equalities: Map<string, unknown[]>): { index: SecondaryIndex; fieldCount: number } | undefined {
   let best: { index: SecondaryIndex; fieldCount: number } | undefined;
   for (const index of collection.indexes.values()) {
