@@ -72,7 +72,8 @@ function bytesOf(doc: Document): string {
 describeEmbedded('database backup and restore', () => {
   const dirs: string[] = [];
   const servers: EmbeddedMongo[] = [];
-  const clients: MongoClient[] = [];
+  /** Open clients by the server they talk to: closed before their server stops, since a client closed after it waits out server selection to end its sessions. */
+  const clients = new Map<EmbeddedMongo, MongoClient[]>();
 
   const makeDir = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kdmp-backup-'));
@@ -86,10 +87,12 @@ describeEmbedded('database backup and restore', () => {
   };
   const connect = (server: EmbeddedMongo, db = 'shop') => {
     const client = new MongoClient(server.uri(db));
-    clients.push(client);
+    clients.set(server, [...(clients.get(server) ?? []), client]);
     return client;
   };
   const stopServer = async (server: EmbeddedMongo) => {
+    await Promise.all((clients.get(server) ?? []).map((client) => client.close()));
+    clients.delete(server);
     await server.close();
     servers.splice(servers.indexOf(server), 1);
   };
@@ -139,7 +142,7 @@ describeEmbedded('database backup and restore', () => {
   };
 
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all([...clients.values()].flat().map((client) => client.close()));
     await Promise.all(servers.map((server) => server.close()));
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });

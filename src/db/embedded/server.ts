@@ -82,6 +82,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   const clock = new ClusterClock();
   let health: EmbeddedHealth = { ok: true };
   let recovery: NodeJS.Timeout | undefined;
+  let recovering: Promise<void> | undefined;
   let closing = false;
 
   const setHealth = (next: EmbeddedHealth): void => {
@@ -120,7 +121,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   };
 
   const scheduleRecovery = (delayMs: number): void => {
-    recovery = setTimeout(() => void tryRecovery(delayMs), delayMs);
+    recovery = setTimeout(() => {
+      recovering = tryRecovery(delayMs).finally(() => {
+        recovering = undefined;
+      });
+    }, delayMs);
     recovery.unref();
   };
 
@@ -132,12 +137,20 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       const failed = database;
       await failed.sweeper.stop();
       await failed.persistence.close().catch(() => undefined);
-      database = await openDatabase();
+      const reopened = await openDatabase();
+      if (closing) {
+        // close() began meanwhile and waits for this attempt: leave nothing open behind it.
+        await reopened.sweeper.stop();
+        await reopened.persistence.close();
+        return;
+      }
+      database = reopened;
       // Cursors and transactions of the dropped state are gone: clients reconnect and start over.
       for (const socket of sockets) socket.destroy();
       logger.info('embedded database journal reopened; serving again');
       setHealth({ ok: true });
     } catch (error) {
+      if (closing) return;
       logger.warn({ err: error, retryInMs: Math.min(delayMs * 2, RECOVERY_MAX_DELAY_MS) }, 'embedded database journal still cannot be written');
       scheduleRecovery(Math.min(delayMs * 2, RECOVERY_MAX_DELAY_MS));
     }
@@ -253,6 +266,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       closed ??= (async () => {
         closing = true;
         clearTimeout(recovery);
+        await recovering;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await database.sweeper.stop();
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
