@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/config.js';
+import { parseEnvironment } from '../../src/config/config.js';
 import { envSchema } from '../../src/config/env-schema.js';
 
 /**
@@ -22,14 +22,7 @@ const databaseEnvSchema = envSchema.pick({ MONGODB_URI: true, DATA_DIR: true, EM
 /** Reads .env when present (as `npm start` does), then the environment. Throws ConfigError naming a bad variable. */
 export function readDatabaseSettings(source: NodeJS.ProcessEnv = process.env): DatabaseSettings {
   if (source === process.env && existsSync('.env')) process.loadEnvFile('.env');
-  // An empty value means unset, as in loadConfig.
-  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const parsed = databaseEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(databaseEnvSchema, source);
   return {
     mongodbUri: env.MONGODB_URI,
     dbDir: join(env.DATA_DIR, 'db'),

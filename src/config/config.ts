@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { gatewaySettingsFrom, SmsGatewaySettingsError } from '../channels/sms-gateway/sms-gateway-settings.js';
 import { envSchema, type Env } from './env-schema.js';
 
@@ -39,16 +40,21 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once. Throws ConfigError naming the first bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+/** The variables `schema` knows, parsed. Throws ConfigError naming the first bad variable. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
   // An empty value means unset (`PORT=` in a copied .env must not become port 0).
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+/** Parses the environment once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const env = parseEnvironment(envSchema, source);
   const isProduction = env.NODE_ENV === 'production';
 
   let adminToken = env.ADMIN_TOKEN;
