@@ -134,8 +134,9 @@ function applyLooseAmount(context: FlowContext, understanding: Understanding): R
 function applyNamedItem(context: FlowContext, understanding: Understanding, item: ItemRequest, index: number): ReplyMessage[] {
   // An edit word after the items ("yg mie 1 bungkus sama telur 1 kg hapus") is the message's; when
   // items carry their own ("sy cuma pesen gula. hapus telurnya"), the others are not edited by it.
+  // An amount meant exactly ("ayamnya kurang, harusnya 1,5 kg") is not edited by the message's word either.
   const ownEdits = understanding.items.some((other) => other.edit !== undefined);
-  const edit: CartEdit = item.edit ?? (ownEdits ? undefined : understanding.edit) ?? 'add';
+  const edit: CartEdit = item.edit ?? (ownEdits || item.exact ? undefined : understanding.edit) ?? 'add';
   const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
   // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.

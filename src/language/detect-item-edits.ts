@@ -4,7 +4,7 @@ import { EDIT_WORDS, PLACED_ORDER_WORDS } from './lexicon.js';
 import type { ItemMarks } from './types.js';
 
 /** Words that make the amount beside them the amount meant, not one more: "gulanya jadi 2 kg", "maksudnya 3". */
-const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'ralat', 'koreksi']);
+const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'ralat', 'koreksi', 'harusnya']);
 /** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
 const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus']);
 /** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
@@ -28,8 +28,14 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     // The item's own words: from the previous item (or the clause start) to the next one.
     const ownStart = Math.max(clause.start, index > 0 ? frames[index - 1].end : 0);
     const ownEnd = Math.min(clause.end, frames[index + 1]?.start ?? clause.end);
+    // "ayamnya kurang, harusnya 1,5 kg", "telornya kebanyakan, 5 butir aja": an amount given in a
+    // clause of its own after the line is the amount meant, whatever word judged the line.
+    const amountClause = frame.amountClause;
+    if (amountClause !== undefined && ((mark.edit === undefined && namesWithNya(a, frame)) || a.words.slice(amountClause.start, amountClause.end).some((word) => EXACT_CUES.has(word ?? '') || word === 'aja'))) {
+      mark.exact = true;
+    }
     // "minyaknya tambah 1 lagi", "gulanya kurangi 1 kg": an edit word right after the product is its own.
-    for (let i = frame.end; i < Math.min(clause.end, frames[index + 1]?.start ?? clause.end) && mark.edit === undefined; i++) {
+    for (let i = frame.end; i < Math.min(clause.end, frames[index + 1]?.start ?? clause.end) && mark.edit === undefined && !mark.exact; i++) {
       const after = EDIT_WORDS.get(a.words[i] ?? '') ?? (a.words[i] === 'lagi' ? 'add' : undefined);
       if (after === 'add' || after === 'reduce') mark.edit = after;
     }

@@ -20,6 +20,8 @@ export interface ItemFrame {
   end: number;
   /** The quantity given cannot be meant ("-5 kg", "1000000 kg"): ask instead of assuming one. */
   unclearQuantity?: string;
+  /** Tokens of the later clause the quantity came from ("ayamnya kurang, harusnya 1,5 kg"). */
+  amountClause?: { start: number; end: number };
 }
 
 export interface ExtractedItems {
@@ -92,6 +94,24 @@ function onlyYangBefore(a: MessageAnalysis, i: number): boolean {
   return a.words[i - 1] === 'yang' ? a.tokens[i - 2]?.kind !== 'sep' : true;
 }
 
+/**
+ * A clause that is only "yang" and a variety word, with no amount of its own, speaks of the
+ * product of the clause before: "berasnya 5 kg ya, yg premium" says which rice ('variety');
+ * "gula 1 kg, yang putih" describes the sugar and names nothing else ('describes'). With an
+ * amount ("yg premium 2 kg") it is another item.
+ */
+function readAfterword(a: MessageAnalysis, catalog: Catalog, before: ItemFrame, match: ProductMatch, i: number): 'variety' | 'describes' | undefined {
+  if (a.words[i - 1] !== 'yang' || a.tokens[i - 2]?.kind !== 'sep' || !match.partial || match.head) return undefined;
+  for (let k = match.end; k < a.tokens.length && a.tokens[k].kind !== 'sep'; k++) if (a.tokens[k].kind === 'num') return undefined;
+  const wordsOf = (ids: readonly string[]) => ids.flatMap((id) => [...(catalog.productWords.get(id) ?? [])]);
+  const beforeWords = new Set(wordsOf(before.productIds));
+  // Products sharing a head word ("beras") are one family; "premium, yang biasa" swaps within it.
+  const related = wordsOf(match.productIds).some((word) => beforeWords.has(word) && (catalog.wordProducts.get(word)?.heads.length ?? 0) > 1);
+  if (!related) return 'describes';
+  const generic = before.end - before.start === 1 && (catalog.wordProducts.get(before.headKey ?? '')?.heads.length ?? 0) > 1;
+  return generic && match.productIds.length === 1 ? 'variety' : undefined;
+}
+
 /** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
 const MAX_QUALIFIER_WORDS = 3;
 
@@ -136,6 +156,21 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   const looseAmounts: Quantity[] = [];
   let current: ItemFrame | undefined;
   let pending: Quantity | undefined;
+  // A product of the clause before that got no amount, and where the current clause began:
+  // "ayamnya kurang, harusnya 1,5 kg" gives the chicken its amount in the next clause.
+  let awaiting: ItemFrame | undefined;
+  // The last product of the clause before: "berasnya 5 kg ya, yg premium" names its variety.
+  let closed: ItemFrame | undefined;
+  let clauseStart = 0;
+  const settlePending = (end: number): void => {
+    if (pending === undefined) return;
+    if (awaiting !== undefined) {
+      awaiting.quantity = pending;
+      awaiting.amountClause = { start: clauseStart, end };
+    } else looseAmounts.push(pending);
+    pending = undefined;
+    awaiting = undefined;
+  };
   let pendingUnclear: string | undefined;
   // What the previous meaningful element was, for merging and absorbing.
   let last: 'product' | 'qty' | 'unknown' | 'other' = 'other';
@@ -181,11 +216,13 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
         i++;
         continue;
       }
-      if (pending !== undefined) looseAmounts.push(pending);
+      settlePending(i);
+      closed = current?.productIds.length ? current : undefined;
+      if (current !== undefined) awaiting = current.productIds.length > 0 && current.quantity === undefined && current.unclearQuantity === undefined ? current : undefined;
       current = undefined;
-      pending = undefined;
       last = 'other';
       i++;
+      clauseStart = i;
       continue;
     }
     if (t.kind === 'q') { i++; continue; }
@@ -217,6 +254,23 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
         current.end = match.end;
         current.text = spanText(a, current.start, current.end);
         current.partial = false;
+        i = match.end;
+        continue;
+      }
+      const afterwords = current === undefined && closed !== undefined ? readAfterword(a, catalog, closed, match, i) : undefined;
+      if (afterwords === 'describes') {
+        // "gula 1 kg, yang putih": a word about the sugar, not one kilo of white onions.
+        i = match.end;
+        last = 'other';
+        continue;
+      }
+      if (afterwords === 'variety' && closed !== undefined) {
+        closed.productIds = match.productIds;
+        closed.partial = false;
+        closed.end = match.end;
+        closed.text = spanText(a, closed.start, closed.end);
+        current = closed;
+        last = 'product';
         i = match.end;
         continue;
       }
@@ -253,6 +307,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       if (pendingUnclear !== undefined) { frame.unclearQuantity = pendingUnclear; pendingUnclear = undefined; }
       frames.push(frame);
       current = frame;
+      awaiting = undefined;
       last = 'product';
       i = match.end;
       continue;
@@ -287,6 +342,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
             const frame: ItemFrame = { productIds: unitMatch.productIds, text: spanText(a, unitIndex, unitIndex + 1), quantity: reading.quantity, partial: false, head: true, start: i, end: reading.end };
             frames.push(frame);
             current = frame;
+            awaiting = undefined;
             pending = undefined;
             last = 'product';
             i = reading.end;
@@ -327,6 +383,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
         if (pending !== undefined) { frame.quantity = pending; pending = undefined; }
         unknowns.push(frame);
         current = frame;
+        awaiting = undefined;
         last = 'unknown';
       }
       i = end;
@@ -334,7 +391,7 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     }
     i++;
   }
-  if (pending !== undefined) looseAmounts.push(pending);
+  settlePending(n);
   return { frames, unknowns, looseAmounts };
 }
 

@@ -45,6 +45,8 @@ const SLANG_GROUPS: Record<string, string> = {
   gajadi: 'gjd gajd gjdi gkjd',
   batal: 'batalin batalkan cancel cancelin cancell dibatalkan dibatalin batalkn',
   aja: 'saja ajah aj ajaa mawon',
+  harusnya: 'seharusnya mestinya semestinya hrsnya harusny',
+  kebanyakan: 'kebanyakkan kelebihan kegedean',
   dong: 'donk',
   deh: 'dehh',
   ok: 'oke okay okey okeh oce okee okk okey okai',
