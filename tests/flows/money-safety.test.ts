@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BUDI, openChatHarness, type ChatHarness } from './chat-harness.js';
+import { BUDI, SITI, openChatHarness, type ChatHarness } from './chat-harness.js';
 
 describe('a price that changes between the summary and "ya"', () => {
   let chat: ChatHarness;
@@ -164,5 +164,27 @@ describe('confirming a cancellation', () => {
     expect((await chat.send(BUDI, answer)).join('\n')).toContain('tidak dibatalkan');
     await chat.send(BUDI, 'iya makasih');
     expect(await statusOf(number)).toBe('new');
+  });
+});
+
+describe('savings named at the payment question', () => {
+  let chat: ChatHarness;
+
+  beforeAll(async () => {
+    chat = await openChatHarness();
+  });
+
+  afterAll(async () => {
+    await chat.close();
+  });
+
+  // Once told "saldo Rp250.000 belum cukup untuk total Rp40.000" whenever the words were not read as a payment.
+  test('that cover the total are chosen, never called not enough', async () => {
+    await chat.send(SITI, 'ayam 1 kg');
+    await chat.send(SITI, 'ambil sendiri');
+    const reply = (await chat.send(SITI, 'simpanan saya cukup kan?')).join('\n');
+    expect(reply).not.toContain('belum cukup');
+    expect(reply).toContain('Pembayaran: potong simpanan sukarela');
+    expect((await chat.send(SITI, 'ya')).join('\n')).toContain('Total *Rp40.000*, bayar: potong simpanan sukarela');
   });
 });
