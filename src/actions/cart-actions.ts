@@ -139,8 +139,11 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
   const edit: CartEdit = item.edit ?? (ownEdits || item.exact ? undefined : understanding.edit) ?? 'add';
   const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
-  // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced.
-  const swapped = item.replaces ?? (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined);
+  // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced;
+  // so is the line of its family by a variety named as the one meant ("berasnya yg premium aja").
+  const swapped = item.replaces ??
+    (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined) ??
+    (item.exact && implied && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
   if (swapped !== undefined) return replaceLine(context, swapped, item);
   // Naming a product already there (or already named) without an amount or an edit word
   // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
@@ -191,6 +194,14 @@ function siblingInCart(context: FlowContext, productId: string): string | undefi
   const category = findProduct(context.facts, productId)?.category;
   const siblings = context.conversation.cart.filter((line) => findProduct(context.facts, line.productId)?.category === category);
   return siblings.length === 1 ? siblings[0].productId : undefined;
+}
+
+/** The one cart line of another variety of the product (Beras Medium for Beras Premium: same first name word). */
+function familyLineInCart(context: FlowContext, productId: string): string | undefined {
+  const family = (id: string) => findProduct(context.facts, id)?.name.split(' ')[0].toLowerCase();
+  const own = family(productId);
+  const lines = context.conversation.cart.filter((line) => line.productId !== productId && family(line.productId) === own);
+  return lines.length === 1 ? lines[0].productId : undefined;
 }
 
 /** The line of `replacedId` becomes `item`; an item without an amount keeps the line's amount. */

@@ -1,4 +1,4 @@
-import { classifyWord, type ProductVocabulary, type WordInfo } from './classify-word.js';
+import { classifyWord, dropVowels, type ProductVocabulary, type WordInfo } from './classify-word.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { CatalogProduct } from './types.js';
 import { lookupUnit } from './units.js';
@@ -76,6 +76,8 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
   const byId = new Map<string, CatalogProduct>();
   const unitCodes = new Map<string, string[]>();
   const words = new Set<string>();
+  // Product words without their vowels, and the words and products spelled that way.
+  const spellings = new Map<string, { words: Set<string>; ids: Set<string> }>();
   // Pass 1: product vocabulary, so later tokenisation classifies catalogue words as products.
   for (const product of products) {
     byId.set(product.id, product);
@@ -89,6 +91,13 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
         if (isUnit && !(tokens.length === 1 && text !== product.name)) continue;
         if (token.text === 'isi') continue;
         words.add(token.text);
+        const consonants = dropVowels(token.text);
+        if (consonants.length >= 3 && consonants !== token.text) {
+          const entry = spellings.get(consonants) ?? { words: new Set<string>(), ids: new Set<string>() };
+          entry.words.add(token.text);
+          entry.ids.add(product.id);
+          spellings.set(consonants, entry);
+        }
       }
     }
   }
@@ -98,7 +107,9 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
     list.push(w);
     byLength.set(w.length, list);
   }
-  const vocabulary: ProductVocabulary = { words, byLength, cache: new Map() };
+  // "tlr" is telur or telor, both eggs; "brs" is only "beras", whichever rice.
+  const withoutVowels = new Map([...spellings].filter(([, entry]) => entry.words.size === 1 || entry.ids.size === 1).map(([consonants, entry]) => [consonants, [...entry.words][0]]));
+  const vocabulary: ProductVocabulary = { words, withoutVowels, byLength, cache: new Map() };
 
   // Pass 2: phrases and word index.
   const phraseOwners = new Map<string, { keys: string[]; ids: Set<string> }>();
@@ -152,6 +163,8 @@ export function createCatalog(products: CatalogProduct[]): Catalog {
     if (entry.heads.length !== 1) continue;
     const suffix = suffixes.get(entry.heads[0]) ?? [];
     if (suffix.length > 0) addPhrase([word, ...suffix], entry.heads[0]);
+    // "one 3 kg LPG cylinder", "2 tabung 3 kg gas": the size written before the name.
+    if (suffix.length === 2 && suffix[0].startsWith('n:')) addPhrase([...suffix, word], entry.heads[0]);
   }
   const variantWords = new Set<string>();
   for (const [head, entry] of wordProducts) {

@@ -16,6 +16,8 @@ export interface WordInfo {
 /** The product words of one catalogue, with fuzzy candidates bucketed by length. */
 export interface ProductVocabulary {
   readonly words: ReadonlySet<string>;
+  /** Product words written without their vowels ("tlr" for telur, "mnyk" for minyak), where only one product has that spelling. */
+  readonly withoutVowels: ReadonlyMap<string, string>;
   readonly byLength: ReadonlyMap<number, readonly string[]>;
   readonly cache: Map<string, WordInfo>;
 }
@@ -28,6 +30,11 @@ for (const k of FUZZY_KEYWORDS) {
   const list = KEYWORDS_BY_LENGTH.get(k.length) ?? [];
   list.push(k);
   KEYWORDS_BY_LENGTH.set(k.length, list);
+}
+
+/** The consonants of a word, as texting drops the vowels ("telur" -> "tlr"). */
+export function dropVowels(word: string): string {
+  return word.replace(/[aiueo]/g, '');
 }
 
 function collapseDoubles(word: string): string {
@@ -98,7 +105,7 @@ function classifyUncached(word: string, vocab: ProductVocabulary): WordInfo {
   if (verb !== undefined) return { canon: verb, kind: 'known' };
   // "siapkan", "sediakan", "dibawain": other instructions to the shop, never goods.
   if (looksLikeVerb(word)) return { canon: word, kind: 'known' };
-  const product = findClosest(word, vocab.byLength);
+  const product = findClosest(word, vocab.byLength) ?? vocab.withoutVowels.get(word);
   if (product !== undefined) return { canon: product, kind: 'product' };
   const keyword = findClosest(word, KEYWORDS_BY_LENGTH);
   if (keyword !== undefined) return { canon: SLANG.get(keyword) ?? keyword, kind: 'known' };

@@ -20,7 +20,17 @@ const PAYMENT_WORDS = new Map<string, PaymentAnswer>([
   ['sukarela', 'simpanan'],
 ]);
 /** Savings are a payment only when spent ("potong simpanan", "bayar pake saldo"), never when asked about. */
-const SPEND_WORDS = new Set(['potong', 'pakai', 'pake', 'dari', 'via', 'lewat', 'bayar']);
+const SPEND_WORDS = new Set(['potong', 'pakai', 'pake', 'dari', 'via', 'lewat', 'bayar', 'dengan', 'deduct', 'use', 'using', 'from']);
+/** Words that pay, as against words that look ("cek simpanan"). */
+const PAYING_WORDS = new Set(['potong', 'pakai', 'pake', 'bayar', 'deduct', 'use', 'using']);
+
+/** "oke pake simpanan", "potong saldo aja": savings spent, not asked about. */
+export function spendsSavings(a: MessageAnalysis): boolean {
+  return a.words.some((word) => word !== undefined && PAYING_WORDS.has(word)) && a.words.some((word) => word !== undefined && SAVINGS_WORDS.has(word));
+}
+
+/** Between the spending word and the savings: "potong dari simpanan saya", "deduct it from my savings". */
+const SAVINGS_OWNER_WORDS = new Set(['my', 'it', 'saya', 'aku', 'sy', 'the']);
 const SAVINGS_WORDS = new Set(['simpanan', 'saldo', 'tabungan']);
 /** "bayar pas nyampe", "bayar nanti aja": cash when the goods arrive. */
 const PAY_ON_ARRIVAL_WORDS = new Set(['pas', 'nanti', 'waktu', 'saat', 'kalau', 'sampai', 'datang', 'ditempat']);
@@ -104,7 +114,9 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
   const word = a.words[i]!;
   const previous = previousContent(a, i);
   if (SAVINGS_WORDS.has(word)) {
-    const spent = previous !== undefined && SPEND_WORDS.has(a.words[previous] ?? '');
+    let spender = previous;
+    while (spender !== undefined && SAVINGS_OWNER_WORDS.has(a.words[spender] ?? '')) spender = previousContent(a, spender);
+    const spent = spender !== undefined && SPEND_WORDS.has(a.words[spender] ?? '');
     const alone = a.words.filter((w) => w !== undefined && w !== '' && !PARTICLE_WORDS.has(w) && !POLITE_WORDS.has(w)).length <= 2;
     return spent || (alone && word === 'simpanan') ? 'simpanan' : undefined;
   }

@@ -19,10 +19,11 @@ const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm
  */
 export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]): ItemMarks[] {
   const marks: ItemMarks[] = frames.map(() => ({}));
-  const placedOrder = a.words.some((word) => word !== undefined && (PLACED_ORDER_WORDS.has(word) || word === 'pesanan'));
   frames.forEach((frame, index) => {
     const mark = marks[index];
     const clause = clauseOf(a, frame);
+    // "pesanan tadi gulanya ga jadi" speaks of an order placed; "gasnya ga jadi, udah beli tadi" of the cart.
+    const placedOrder = a.words.slice(clause.start, clause.end).some((word) => word !== undefined && (PLACED_ORDER_WORDS.has(word) || word === 'pesanan'));
     const edit = nearestEditWord(a, frames, index);
     if (edit !== undefined) mark.edit = edit;
     // The item's own words: from the previous item (or the clause start) to the next one.
@@ -66,9 +67,10 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
         marks[replacement].replaces = frame.productIds[0];
       } else mark.edit = 'remove';
     }
-    // "ganti beras jadi premium": the first names the line, the second what it becomes.
+    // "ganti beras jadi premium", "baputnya ganti bamer": the first names the line, the second what it becomes.
     const next = frames[index + 1];
-    if (edit === 'replace' && next !== undefined && next.start < clause.end && frame.productIds.length === 1 && next.productIds.length === 1 && linksSwap(a, frame.end, next.start)) {
+    const replaceBetween = next !== undefined && a.words.slice(frame.end, next.start).some((word) => EDIT_WORDS.get(word ?? '') === 'replace');
+    if ((edit === 'replace' || replaceBetween) && next !== undefined && next.start < clause.end && frame.productIds.length === 1 && next.productIds.length === 1 && linksSwap(a, frame.end, next.start)) {
       mark.dropped = true;
       marks[index + 1].replaces = frame.productIds[0];
     }
@@ -113,7 +115,7 @@ function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const word = a.words[i];
     if (a.tokens[i].kind === 'sep') return false;
-    if (word !== undefined && word !== '' && !SWAP_LINKS.has(word) && word !== 'yang') return false;
+    if (word !== undefined && word !== '' && !SWAP_LINKS.has(word) && word !== 'yang' && EDIT_WORDS.get(word) !== 'replace') return false;
   }
   return true;
 }

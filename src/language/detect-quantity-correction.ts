@@ -6,7 +6,7 @@ import { readQuantityAt, type Quantity } from './parse-quantity.js';
 const MAX_BARE_AMOUNT = 100;
 
 /** Words that change an amount already given: "jadi 3 aja", "eh salah, maksudnya 2 kg", "ralat 4". */
-export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya']);
+export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya', 'bukan']);
 
 /**
  * A message that names no product but corrects an amount: one correction cue and exactly one
@@ -20,6 +20,11 @@ export function detectQuantityCorrection(a: MessageAnalysis): Quantity | undefin
   for (let i = 0; i < a.tokens.length; i++) {
     if (a.tokens[i].kind === 'num' && a.tokens[i].negative) continue;
     const reading = readQuantityAt(a.tokens, a.words, i);
+    // "bukan 3, 2 aja": the amount refused is not the one meant.
+    if (reading !== undefined && a.words[i - 1] === 'bukan') {
+      i = reading.end - 1;
+      continue;
+    }
     // A unit word alone ("kilo") reads as one of it: that is not an amount given.
     if (reading === undefined || reading.quantity.implicit || reading.quantity.amountRp !== undefined || reading.quantity.value <= 0) continue;
     if (reading.quantity.unit === undefined && reading.quantity.value > MAX_BARE_AMOUNT) return undefined;

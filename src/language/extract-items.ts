@@ -102,15 +102,26 @@ function onlyYangBefore(a: MessageAnalysis, i: number): boolean {
  */
 function readAfterword(a: MessageAnalysis, catalog: Catalog, before: ItemFrame, match: ProductMatch, i: number): 'variety' | 'describes' | undefined {
   if (a.words[i - 1] !== 'yang' || a.tokens[i - 2]?.kind !== 'sep' || !match.partial || match.head) return undefined;
-  for (let k = match.end; k < a.tokens.length && a.tokens[k].kind !== 'sep'; k++) if (a.tokens[k].kind === 'num') return undefined;
+  // "yang medium juga", "yg premium 2 kg": another item.
+  for (let k = match.end; k < a.tokens.length && a.tokens[k].kind !== 'sep'; k++) if (a.tokens[k].kind === 'num' || ALSO_WORDS.has(a.words[k] ?? '')) return undefined;
   const wordsOf = (ids: readonly string[]) => ids.flatMap((id) => [...(catalog.productWords.get(id) ?? [])]);
   const beforeWords = new Set(wordsOf(before.productIds));
   // Products sharing a head word ("beras") are one family; "premium, yang biasa" swaps within it.
   const related = wordsOf(match.productIds).some((word) => beforeWords.has(word) && (catalog.wordProducts.get(word)?.heads.length ?? 0) > 1);
   if (!related) return 'describes';
   const generic = before.end - before.start === 1 && (catalog.wordProducts.get(before.headKey ?? '')?.heads.length ?? 0) > 1;
-  return generic && match.productIds.length === 1 ? 'variety' : undefined;
+  if (generic && match.productIds.length === 1) return 'variety';
+  // "ga jadi premium, yang biasa aja": the other variety is the one wanted now; after a variety
+  // kept ("ganti medium aja, yg premium mahal") it only says why.
+  let k = before.start - 1;
+  while (k >= 0 && a.words[k] === '') k--;
+  return REFUSING_WORDS.has(a.words[k] ?? '') ? undefined : 'describes';
 }
+
+const ALSO_WORDS = new Set(['juga', 'lagi', 'tambah']);
+
+/** A word before a product that takes it back ("ga jadi premium", "bukan beras"). */
+const REFUSING_WORDS = new Set(['gajadi', 'bukan', 'jangan', 'tidak', 'hapus']);
 
 /** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
 const MAX_QUALIFIER_WORDS = 3;
@@ -192,6 +203,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       else pending = merged;
       return;
     }
+    // "one 3 kg LPG cylinder": the unit word completes a count written before the product.
+    if (q.implicit && q.unit !== undefined && current?.quantity !== undefined && current.quantity.unit === undefined && current.quantity.amountRp === undefined) {
+      current.quantity = { value: current.quantity.value, unit: q.unit };
+      return;
+    }
     if (current !== undefined && current.quantity === undefined) current.quantity = q;
     else pending = q;
   };
@@ -227,7 +243,8 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     }
     if (t.kind === 'q') { i++; continue; }
     let match: ProductMatch | undefined;
-    if (t.kind === 'word') match = matchProductAt(catalog, a.keys, a.infos, i);
+    // A number starts a product only as its size ("3 kg lpg"); matchProductAt finds no single word there.
+    if (t.kind === 'word' || t.kind === 'num') match = matchProductAt(catalog, a.keys, a.infos, i);
     if (match !== undefined) {
       const text = spanText(a, match.start, match.end);
       const unitWord = match.end - match.start === 1 ? lookupUnit(t.text, true) : undefined;
@@ -248,8 +265,8 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
           continue;
         }
       }
-      // "premium rice": a variety named before its product's head word is that variety.
-      if (last === 'product' && current !== undefined && current.partial && !current.head && current.productIds.length === 1 && match.head &&
+      // "premium rice", "SPHP rice": a variety named before its product's head word is that variety.
+      if (last === 'product' && current !== undefined && current.productIds.length === 1 && match.head &&
         current.end === i && catalog.productWords.get(current.productIds[0])?.has(a.keys[match.start] ?? '') === true) {
         current.end = match.end;
         current.text = spanText(a, current.start, current.end);

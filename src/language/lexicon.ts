@@ -13,8 +13,8 @@ const SLANG_GROUPS: Record<string, string> = {
   beli: 'beliin membeli bli buy purchase',
   order: 'oder ordr',
   minta: 'mintak mnta',
-  ambil: 'ngambil ambl',
-  sendiri: 'sndiri sndri sendri dewe',
+  ambil: 'ngambil ambl collect',
+  sendiri: 'sndiri sndri sendri dewe myself',
   transfer: 'trf tranfer trasfer transfr trnsfer',
   nitip: 'titip',
   kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send',
@@ -45,6 +45,8 @@ const SLANG_GROUPS: Record<string, string> = {
   gajadi: 'gjd gajd gjdi gkjd',
   batal: 'batalin batalkan cancel cancelin cancell dibatalkan dibatalin batalkn',
   aja: 'saja ajah aj ajaa mawon',
+  bayar: 'pay byr bayarnya',
+  ditempat: 'ditmpt dtmpt ditempt',
   harusnya: 'seharusnya mestinya semestinya hrsnya harusny',
   kebanyakan: 'kebanyakkan kelebihan kegedean',
   dong: 'donk',
@@ -80,16 +82,16 @@ const SLANG_GROUPS: Record<string, string> = {
   bahasa: 'bhs language',
   tambah: 'tambahin tambahkan nambah tambahan tmbh add',
   kurangi: 'kurangin kurangkan kurang reduce',
-  hapus: 'hapusin buang buangin hilangkan delete remove coret keluarkan hapuskan',
+  hapus: 'hapusin buang buangin hilangkan delete remove coret keluarkan hapuskan dicoret coretin dihapus dibuang',
   ganti: 'gantiin ubah ubahin diganti change replace gnti make',
   lagi: 'lg more',
   total: 'totalnya',
   semua: 'semuanya',
-  mau: 'mo pengen pingin ingin pgn mw mauu want',
+  mau: 'mo pengen pingin ingin pgn mw mauu want get',
   butuh: 'perlu need',
-  ada: 'ad',
+  ada: 'ad have got',
   tanya: 'nanya tny nanyain',
-  jual: 'dijual jualan',
+  jual: 'dijual jualan sell sells',
   kak: 'ka kk kakak',
   pak: 'bapak',
   bu: 'ibu',
@@ -112,6 +114,8 @@ const SLANG_GROUPS: Record<string, string> = {
   kecap: 'soy',
   susu: 'milk',
   kopi: 'coffee',
+  teh: 'tea',
+  celup: 'bags bag teabag teabags',
   air: 'water',
   kental: 'condensed',
   // Rice grades: the ordinary one is the medium ("yang biasa": see analyze-message).
@@ -187,7 +191,7 @@ const COMMON = wordSet(`
   wkwkwk haha hehe hihi xixi x tes test sampai ok lho kirain mantap gaskeun setuju list daftar
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
-  selamat via ongkir cooking been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya
+  selamat via ongkir cooking drinking it its ill im been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya bukan
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,
@@ -209,6 +213,8 @@ export const NON_CATALOGUE_WORDS = wordSet(`
   lada merica ketumbar kemiri terasi micin msg royco masako deterjen rinso pewangi odol sikat tisu pampers popok
   obat vitamin ketan ayah udang cumi kerupuk krupuk gulali galau tanah jawa aren bombay keriting hijau
   pulen kulkas ember panci wajan kompor korek lilin baterai lampu kabel
+  bread soap cigarette cigarettes butter cheese shampoo detergent toothpaste diapers fish beef tofu tempeh
+  vegetables potato potatoes tomato tomatoes banana bananas
 `);
 
 /** Words that, after a product word, name a different product we do not sell ("telur bebek"). */

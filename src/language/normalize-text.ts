@@ -2,7 +2,7 @@ import type { MessageAnalysis } from './analyze-message.js';
 import { classifyWord, type ProductVocabulary } from './classify-word.js';
 import { tokenize } from './tokenize.js';
 
-const EMPTY_VOCABULARY: ProductVocabulary = { words: new Set(), byLength: new Map(), cache: new Map() };
+const EMPTY_VOCABULARY: ProductVocabulary = { words: new Set(), withoutVowels: new Map(), byLength: new Map(), cache: new Map() };
 
 /** Renders an analysed message as normalised text: canonical words, plain numbers, "," for separators. */
 export function renderNormalized(a: MessageAnalysis): string {

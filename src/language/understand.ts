@@ -6,7 +6,7 @@ import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
 import { detectAmount } from './detect-amount.js';
 import { detectAskedTopic, detectChangeRequest } from './detect-asked-topic.js';
-import { detectCheckoutAnswers } from './detect-checkout-answers.js';
+import { detectCheckoutAnswers, spendsSavings } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
 import { detectItemEdits } from './detect-item-edits.js';
 import { detectQuestion } from './detect-question.js';
@@ -97,7 +97,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // "ada rokok?": whether goods are sold is a question about goods, answered like a price question.
   const asksAvailability = question && frames.length === 0 && unknownItems.length > 0 && words.some((word) => AVAILABILITY_WORDS.has(word));
   const intent =
-    (detected.intent === 'cancel' && items.some((item) => item.edit === 'remove' || item.replaces !== undefined)) || (detected.intent === 'balance' && items.length > 0 && checkout.payment === 'simpanan')
+    ((detected.intent === 'cancel' || detected.intent === 'price') && items.some((item) => item.edit === 'remove' || item.replaces !== undefined)) || (detected.intent === 'balance' && checkout.payment === 'simpanan' && (items.length > 0 || (!question && spendsSavings(a))))
       ? 'order'
       : asksAvailability
         ? 'price'

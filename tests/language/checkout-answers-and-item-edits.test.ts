@@ -187,3 +187,74 @@ test('"alamatnya salah, jl melati 7" gives the new address rather than asking to
   expect(result.address).toBe('jl melati 7');
   expect(result.changeRequest).toBeUndefined();
 });
+
+describe('an item spoken of across clauses', () => {
+  test.each([
+    // The amount in the next clause is the amount meant, whatever word judged the line.
+    ['ayamnya kurang, harusnya 1,5 kg', [{ productId: 'AYAM', unit: 'kg', quantity: 1.5, exact: true }]],
+    ['telornya kebanyakan, 5 butir aja', [{ productId: 'TELUR', unit: 'butir', quantity: 5, exact: true }]],
+    // "yang premium" alone names the variety of the rice before it; "yang putih" only describes the sugar.
+    ['berasnya 5 kg ya, yg premium', [{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]],
+    ['gula 1 kg, yang putih', [{ productId: 'GULA', unit: 'kg', quantity: 1 }]],
+    ['mie 2 bungkus, yg goreng', [{ productId: 'MIE-INSTAN', unit: 'bungkus', quantity: 2 }]],
+    ['eh berasnya ganti medium aja, yg premium mahal', [{ productId: 'BERAS-MED' }]],
+    // With an amount or "juga" it is another item.
+    ['beras 5 kg, yang premium 2 kg', [{ productId: 'BERAS-MED', quantity: 5 }, { productId: 'BERAS-PREMIUM', quantity: 2 }]],
+    ['beras premium 2 kg, yang medium juga', [{ productId: 'BERAS-PREMIUM', quantity: 2 }, { productId: 'BERAS-MED' }]],
+    // "X-nya ganti Y": Y replaces X.
+    ['baputnya ganti bamer aja kak', [{ productId: 'BAWANG-MERAH', replaces: 'BAWANG-PUTIH' }]],
+    ['bawang merahnya ganti bawang putih ya, sama 1 ons', [{ productId: 'BAWANG-PUTIH', unit: 'ons', quantity: 1, replaces: 'BAWANG-MERAH' }]],
+    // A reason in another clause ("udah beli tadi") does not make it a placed order.
+    ['gasnya ga jadi deh kak, udah beli tadi', [{ productId: 'LPG-3KG', edit: 'remove' }]],
+    ['susunya dicoret aja', [{ productId: 'SKM', edit: 'remove' }]],
+  ])('%j', (text, items) => {
+    const result = understand(text, catalog);
+    expect(result.intent).toBe('order');
+    expect(result.items).toMatchObject(items);
+    expect(result.items).toHaveLength(items.length);
+  });
+
+  test('"bukan 3, 2 aja" corrects the amount to 2', () => {
+    expect(understand('bukan 3, 2 aja kak', catalog).quantityCorrection).toEqual({ value: 2 });
+  });
+});
+
+describe('words written the way people text', () => {
+  test.each([
+    ['tlr 1 kg', 'TELUR'],
+    ['mnyk 2 ltr', 'MINYAKITA'],
+    ['brs 5 kg', 'BERAS-MED'],
+    ['one 3 kg LPG cylinder', 'LPG-3KG'],
+    ['1 sack of SPHP rice', 'BERAS-SPHP'],
+    ['1 box of tea bags', 'TEH-CELUP'],
+    ['2 gallons of drinking water please', 'AIR-GALON'],
+  ])('%j orders %s and nothing else', (text, productId) => {
+    const result = understand(text, catalog);
+    expect(result.items.map((item) => item.productId)).toEqual([productId]);
+    expect(result.clarifications).toEqual([]);
+    expect(result.looseAmount).toBeUndefined();
+  });
+
+  test.each(['Do you sell bread?', 'do you have cigarettes?'])('%j asks about goods the shop does not sell', (text) => {
+    const result = understand(text, catalog);
+    expect(result.intent).toBe('price');
+    expect(result.unsoldGoods).toHaveLength(1);
+  });
+
+  test('"can I get …?" orders rather than asks the price', () => {
+    expect(understand('Hello, can I get 1 tray of eggs and 2 liters of cooking oil?', catalog).intent).toBe('order');
+  });
+
+  test.each([
+    ['please deduct it from my savings', 'simpanan'],
+    ['pay with my savings', 'simpanan'],
+    ['byr ditmpt', 'cod'],
+  ])('%j pays by %s', (text, payment) => {
+    expect(understand(text, catalog).payment).toBe(payment);
+  });
+
+  test.each(['cek simpanan', 'check my savings', 'bisa bayar pake simpanan?'])('%j is not a payment that leaves the balance question', (text) => {
+    const result = understand(text, catalog);
+    expect(result.intent === 'balance' || result.asks === 'payment_options').toBe(true);
+  });
+});
