@@ -33,6 +33,8 @@ export const ErrorCode = {
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
   MergeStageNoMatchingDocument: 13113,
+  Location15975: 15975,
+  Location15976: 15976,
   Location17419: 17419,
   Location31275: 31275,
   Location40323: 40323,

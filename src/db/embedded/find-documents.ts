@@ -1,5 +1,4 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import type { Collection } from './collection.js';
 import type { DataView } from './data-view.js';
 import { isPlainObject } from './document-values.js';
@@ -7,6 +6,7 @@ import { notImplemented } from './errors.js';
 import { compileProjection } from './find-projection.js';
 import { hintedCandidates, resolveHint } from './query-hint.js';
 import { compileMatcher } from './query-matcher.js';
+import { sortDocuments } from './sort-documents.js';
 
 // Kept here for callers that compile a filter next to finding documents.
 export { compileMatcher } from './query-matcher.js';
@@ -55,10 +55,9 @@ export function findDocuments(view: DataView, collection: Collection | undefined
     const start = options.skip ?? 0;
     found = options.limit ? matches.slice(start, start + options.limit) : start > 0 ? matches.slice(start) : matches;
   } else {
-    let cursor = new Query({}).find(matches).sort(options.sort as never);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    found = cursor.all() as Document[];
+    const sorted = sortDocuments(matches, options.sort as Document);
+    const start = options.skip ?? 0;
+    found = sorted.slice(start, options.limit ? start + options.limit : undefined);
   }
   return project ? found.map(project) : found;
 }

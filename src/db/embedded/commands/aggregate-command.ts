@@ -7,6 +7,7 @@ import { badValue, ErrorCode, MongoCommandError, notImplemented } from '../error
 import { findDocuments, rejectCollation } from '../find-documents.js';
 import { normalizeFilter } from '../normalize-filter.js';
 import { hintedCandidates, resolveHint } from '../query-hint.js';
+import { sortDocuments } from '../sort-documents.js';
 
 /** Every stage name MongoDB 7.0 knows; one outside this list is error 40324, as in MongoDB. */
 const MONGODB_STAGES = new Set([
@@ -72,10 +73,24 @@ export function runAggregate(ctx: CommandContext, command: Document): Document {
     }
     return docs;
   };
-  const results = new Aggregator(stages as Document[], {
-    collectionResolver,
-    variables: command.let as never,
-  }).run(source) as Document[];
+  // Top-level $sort stages sort by MongoDB's rules (arrays by their least or greatest element);
+  // mingo runs the stages between them.
+  let results = source;
+  let pending: Document[] = [];
+  const runPending = (): void => {
+    if (pending.length > 0) results = new Aggregator(pending, { collectionResolver, variables: command.let as never }).run(results) as Document[];
+    pending = [];
+  };
+  for (const stage of stages as Document[]) {
+    if (!('$sort' in stage)) {
+      pending.push(stage);
+      continue;
+    }
+    runPending();
+    if (!isPlainObject(stage.$sort) || Object.keys(stage.$sort).length === 0) throw new MongoCommandError(ErrorCode.Location15976, '$sort stage must have at least one sort key');
+    results = sortDocuments(results, stage.$sort);
+  }
+  runPending();
 
   if (writeStage) {
     if ('$out' in writeStage) writeOut(ctx, writeStage.$out, results);
