@@ -32,7 +32,7 @@ beforeAll(async () => {
   conn = await mongoose.createConnection(db.uri).asPromise();
   native = conn.db!;
   await native.collection('tagged').insertMany(SEED.map((doc) => ({ ...doc })));
-  await native.collection('lines').insertMany([
+  await native.collection<{ _id: number; items: Array<{ qty: number }> }>('lines').insertMany([
     { _id: 1, items: [{ qty: 5 }, { qty: 1 }] },
     { _id: 2, items: [{ qty: 3 }] },
     { _id: 3, items: [{ qty: 2 }, { qty: 7 }] },

@@ -18,7 +18,11 @@ export function cloneValue<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (!isPlainObject(value)) return value;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = cloneValue(value[key]);
+  for (const key of Object.keys(value)) {
+    // A field named "__proto__" is data (MongoDB allows it); assigning it would set the prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: cloneValue(value[key]), enumerable: true, writable: true, configurable: true });
+    else copy[key] = cloneValue(value[key]);
+  }
   return copy as T;
 }
 

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './mingo-context.js';
 import { cloneValue, isPlainObject } from './document-values.js';
 import { badValue, ErrorCode, MongoCommandError } from './errors.js';
 import { compileFilter, compileMatcher, type Matcher } from './query-matcher.js';

@@ -58,6 +58,11 @@ function normalizeFieldCondition(field: string, condition: Document): { remainin
       // `{f: {$not: X}}` holds exactly when `{f: X}` does not.
       changed = true;
       clauses.push({ $nor: [normalizeFilter({ [field]: argument })] });
+    } else if (operator === '$elemMatch' && (argument as { _bsontype?: string } | null)?._bsontype === 'DBRef') {
+      // {$ref, $id} arrives as a DBRef; its fields are what the elements must have.
+      const ref = argument as unknown as { collection: string; oid: unknown; db?: string };
+      changed = true;
+      remaining.$elemMatch = { $ref: ref.collection, $id: ref.oid, ...(ref.db ? { $db: ref.db } : {}) };
     } else if (operator === '$elemMatch' && isPlainObject(argument) && !isOperatorObject(argument)) {
       const inner = normalizeFilter(argument);
       if (inner !== argument) changed = true;

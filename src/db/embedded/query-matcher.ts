@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './mingo-context.js';
 import { isPlainObject } from './document-values.js';
 import { badValue, notImplemented } from './errors.js';
 import { collectPathValues, encodeKey } from './key-encoding.js';
@@ -28,16 +28,20 @@ export function compileMatcher(filter: Document): Matcher {
   return (doc) => query.test(doc);
 }
 
+const ORDERING_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
 /**
- * mingo compares Decimal128 and int64 beyond 2^53 wrongly; refuse such filters rather
- * than answer a silently wrong result.
+ * mingo compares Decimal128 wrongly (1.0 and 1.00 differ, 5 and Decimal128 5 too) and
+ * orders int64 beyond 2^53 by its digits; refuse such filters rather than answer a silently
+ * wrong result. Equality on such a Long is exact (only values beyond 2^53 stay Long), so it
+ * is allowed.
  */
-export function rejectUncomparableValues(value: unknown): void {
+export function rejectUncomparableValues(value: unknown, ordering = false): void {
   if (value === null || typeof value !== 'object') return;
   const bsonType = (value as { _bsontype?: string })._bsontype;
-  if (bsonType === 'Decimal128' || bsonType === 'Long') throw notImplemented(`queries on ${bsonType} values`);
-  if (Array.isArray(value)) for (const item of value) rejectUncomparableValues(item);
-  else if (isPlainObject(value)) for (const item of Object.values(value)) rejectUncomparableValues(item);
+  if (bsonType === 'Decimal128' || (bsonType === 'Long' && ordering)) throw notImplemented(`${ordering ? 'range queries' : 'queries'} on ${bsonType} values`);
+  if (Array.isArray(value)) for (const item of value) rejectUncomparableValues(item, ordering);
+  else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) rejectUncomparableValues(item, ordering || ORDERING_OPERATORS.has(key));
 }
 
 function simpleEqualities(filter: Document): Array<[string, string]> | undefined {

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './mingo-context.js';
 import { ErrorCode, MongoCommandError } from './errors.js';
 import { collectPathValues, encodeKey, getPathValue } from './key-encoding.js';
 

@@ -1,5 +1,5 @@
 import { ObjectId, type Document } from 'bson';
-import { aggregate, update as applyMingoUpdate } from 'mingo';
+import { update as applyMingoUpdate } from 'mingo';
 import { cannotCreateField, cannotTraverse, findNonViablePart, readPath, removePath, writePath } from './document-paths.js';
 import {
   cloneDocument,
@@ -13,6 +13,7 @@ import {
 } from './document-values.js';
 import { badValue, ErrorCode, MongoCommandError, notImplemented } from './errors.js';
 import { rejectCollation } from './find-documents.js';
+import { Aggregator } from './mingo-context.js';
 import { checkArrayFilterUse, expandUpdatePaths, parseArrayFilters, type ConcreteEntry } from './positional-update-paths.js';
 import { compilePullCondition, type ElementPredicate } from './pull-condition.js';
 import { checkUpdatePaths, type UpdateEntry } from './update-path-tree.js';
@@ -223,7 +224,7 @@ function applyPipelineUpdate(doc: Document, pipeline: Document[]): UpdateOutcome
       throw new MongoCommandError(ErrorCode.InvalidOptions, `${name} is not allowed to be used within an update`);
     }
   }
-  const [result] = aggregate([cloneDocument(doc)], pipeline);
+  const [result] = new Aggregator(pipeline).run([cloneDocument(doc)]);
   if (!result) throw badValue('pipeline update produced no document');
   const next = result as Document;
   if (doc._id !== undefined) {

@@ -1,5 +1,5 @@
 import { Long, ObjectId, type Document } from 'bson';
-import { Aggregator } from 'mingo';
+import { Aggregator } from '../mingo-context.js';
 import { Collection, encodeId } from '../collection.js';
 import { namespaceOf, readCount, type CommandContext } from '../command-context.js';
 import { cloneDocument, isPlainObject } from '../document-values.js';

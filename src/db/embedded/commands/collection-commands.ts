@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from '../mingo-context.js';
 import { namespaceOf, targetName, type CommandContext } from '../command-context.js';
 import { ErrorCode, MongoCommandError, notImplemented } from '../errors.js';
 import { rejectCollation } from '../find-documents.js';

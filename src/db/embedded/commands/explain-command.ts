@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { Aggregator } from 'mingo';
+import { Aggregator } from '../mingo-context.js';
 import type { Collection } from '../collection.js';
 import { namespaceOf, readCount, targetName, type CommandContext } from '../command-context.js';
 import { cloneDocument, isPlainObject } from '../document-values.js';
