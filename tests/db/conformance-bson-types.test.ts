@@ -11,13 +11,15 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 
 type ServerError = { code?: number };
+/** Documents keyed by small numbers, as these tests write them. */
+type Row = { _id: number; [field: string]: unknown };
 
 let db: TestDatabase;
 let conn: mongoose.Connection;
 let native: Db;
 const ids = (docs: Document[]): unknown[] => docs.map((doc) => doc._id).sort();
 const failure = (promise: Promise<unknown>): Promise<ServerError> => promise.then(() => ({}) as ServerError, (error: unknown) => error as ServerError);
-const typed = () => native.collection<Document>('typed');
+const typed = () => native.collection<Row>('typed');
 
 beforeAll(async () => {
   db = await openTestDatabase('conformance_bson_types');
@@ -67,7 +69,7 @@ describe('$type', () => {
 
 describe('BinData', () => {
   beforeAll(async () => {
-    await native.collection<Document>('blocks').insertMany([
+    await native.collection<Row>('blocks').insertMany([
       { _id: 1, b: new Binary(Buffer.from([0xff])) },
       { _id: 2, b: new Binary(Buffer.from([0x01, 0x00])) },
       { _id: 3, b: new Binary(Buffer.from([0x01, 0x02, 0x03])) },
@@ -76,14 +78,14 @@ describe('BinData', () => {
   });
 
   it('orders by length before bytes, and only against BinData', async () => {
-    const blocks = native.collection('blocks');
+    const blocks = native.collection<Row>('blocks');
     // [0xff] is one byte long: less than any two-byte value whatever its bytes.
     expect(ids(await blocks.find({ b: { $gt: new Binary(Buffer.from([0xff])) } }).toArray())).toEqual([2, 3]);
     expect(ids(await blocks.find({ b: { $lte: new Binary(Buffer.from([0x01, 0x00])) } }).toArray())).toEqual([1, 2]);
   });
 
   it('answers $bitsAllSet and $bitsAnySet on its bytes', async () => {
-    const blocks = native.collection('blocks');
+    const blocks = native.collection<Row>('blocks');
     expect(ids(await blocks.find({ b: { $bitsAllSet: [0, 1, 2, 3, 4, 5, 6, 7] } }).toArray())).toEqual([1]);
     expect(ids(await blocks.find({ b: { $bitsAnySet: [0] } }).toArray())).toEqual([1, 2, 3]);
     expect(ids(await blocks.find({ b: { $bitsAllSet: new Binary(Buffer.from([0x01, 0x02])) } }).toArray())).toEqual([3]);
@@ -93,11 +95,11 @@ describe('BinData', () => {
 describe('other BSON values', () => {
   it('finds DBRefs by their fields inside $elemMatch', async () => {
     const target = new ObjectId();
-    await native.collection<Document>('refs').insertMany([
+    await native.collection<Row>('refs').insertMany([
       { _id: 1, links: [new DBRef('users', target)] },
       { _id: 2, links: [new DBRef('users', new ObjectId())] },
     ]);
-    expect(ids(await native.collection('refs').find({ links: { $elemMatch: { $ref: 'users', $id: target } } }).toArray())).toEqual([1]);
+    expect(ids(await native.collection<Row>('refs').find({ links: { $elemMatch: { $ref: 'users', $id: target } } }).toArray())).toEqual([1]);
   });
 
   it('matches an int64 beyond 2^53 exactly, and refuses to order by one rather than guess', async () => {
@@ -109,9 +111,9 @@ describe('other BSON values', () => {
 
   it('keeps a field named __proto__ as data', async () => {
     const payload = JSON.parse('{"__proto__": "abcd", "x": 1}') as Document;
-    await native.collection<Document>('protos').insertOne({ _id: 1, inner: payload });
-    await native.collection<Document>('protos').updateOne({ _id: 1 }, { $set: { other: JSON.parse('{"__proto__": 5}') as Document } });
-    const stored = await native.collection('protos').findOne({ _id: 1 });
+    await native.collection<Row>('protos').insertOne({ _id: 1, inner: payload });
+    await native.collection<Row>('protos').updateOne({ _id: 1 }, { $set: { other: JSON.parse('{"__proto__": 5}') as Document } });
+    const stored = await native.collection<Row>('protos').findOne({ _id: 1 });
     expect(Object.prototype.hasOwnProperty.call(stored?.inner, '__proto__')).toBe(true);
     expect(Object.prototype.hasOwnProperty.call(stored?.other, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
