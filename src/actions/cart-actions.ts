@@ -111,6 +111,7 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     delete context.conversation.vars.pricedProduct;
     delete context.conversation.vars.pricedAmount;
     understanding.items.forEach((item, index) => notes.push(...applyNamedItem(context, understanding, item, index)));
+    rememberImpliedLine(context, understanding);
     notes.push(...queueClarifications(context, understanding.clarifications, understanding.edit ?? 'add'));
     notes.push(...capToOrderLimits(context));
     return notes;
@@ -310,6 +311,52 @@ export const addBrowsedQuantity: PureAction<Record<string, never>> = {
     if (resolved && 'item' in resolved) return applyItem(context, 'add', resolved.item);
     const choice = context.input.understanding.reply?.choice;
     return applyItem(context, 'add', { productId: product.id, unit: product.units[0].code, quantity: choice ?? 1 });
+  },
+};
+
+/**
+ * "beras" alone adds one kilo and remembers it, so that "5 kg" sent next on its own (residents
+ * often split the name and the amount over two messages) is that line's amount.
+ */
+function rememberImpliedLine(context: FlowContext, understanding: Understanding): void {
+  const [item] = understanding.items;
+  const added = understanding.items.length === 1 && 'quantityImplied' in item && item.quantityImplied === true && (item.edit ?? 'add') === 'add';
+  if (added && impliedLineOf(context, item.productId)) context.conversation.vars.impliedLine = item.productId;
+  else delete context.conversation.vars.impliedLine;
+}
+
+/** The cart line still at the one unit assumed for it. */
+function impliedLineOf(context: FlowContext, productId: unknown): CartLine | undefined {
+  const product = typeof productId === 'string' ? findProduct(context.facts, productId) : undefined;
+  const line = context.conversation.cart.find((candidate) => candidate.productId === productId);
+  return product && line && line.quantity === 1 && line.unit === product.units[0].code ? line : undefined;
+}
+
+/** The amount of a message that is only an amount ("5 kg", "setengah kilo"), for the line added just before without one. */
+export function givesAmountForImpliedLine(context: FlowContext): boolean {
+  if (context.input.kind !== 'message') return false;
+  const { understanding } = context.input;
+  const { amount } = understanding;
+  if (!amount || amount.amountRp !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0 || understanding.question) return false;
+  // A bare digit answers the menu on screen.
+  if (amount.unit === undefined) return false;
+  const line = impliedLineOf(context, context.conversation.vars.impliedLine);
+  return line !== undefined && 'item' in resolveAmount(amount, line.productId, context.facts.catalog.index);
+}
+
+/** cart.fillImpliedAmount: the amount sent on its own becomes the amount of the line added just before. */
+export const fillImpliedAmount: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const line = impliedLineOf(context, context.conversation.vars.impliedLine);
+    delete context.conversation.vars.impliedLine;
+    const amount = context.input.kind === 'message' ? context.input.understanding.amount : undefined;
+    if (!line || !amount) return;
+    const resolved = resolveAmount(amount, line.productId, context.facts.catalog.index);
+    if (!('item' in resolved)) return;
+    const problems = applyItem(context, 'replace', resolved.item);
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', line.productId)];
   },
 };
 

@@ -1,7 +1,7 @@
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
-import { answersPriceQuestion, pickCandidate, readPending } from './cart-actions.js';
+import { answersPriceQuestion, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
 import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
@@ -26,6 +26,7 @@ export const guards: Record<string, Guard> = {
   hasPendingClarification: (context) => readPending(context).length > 0,
   hasLastAddress: ({ facts }) => Boolean(facts.contact.lastAddress),
   answersPriceQuestion,
+  givesAmountForImpliedLine,
   isCancelRequest: ({ input }) => input.kind === 'message' && input.understanding.intent === 'cancel',
   // "batalkan pesanan yang tadi", "batal 1001" are about an order already placed, not the cart being built.
   cancelsCartInProgress: (context) =>

@@ -29,6 +29,8 @@ export const sessionVarsSchema = z.object({
   pricedProduct: z.string().optional(),
   /** The amount that price question named ("gula 2 kg berapa?"), for "oke pesan itu" next. */
   pricedAmount: z.object({ unit: z.string().min(1), quantity: z.number().positive() }).optional(),
+  /** The product just added without an amount ("beras"), for "5 kg" sent next on its own. */
+  impliedLine: z.string().min(1).optional(),
   /** The total the summary showed: "ya" places the order only at it. */
   quotedTotalRp: z.number().int().nonnegative().optional(),
   /** How many times pickup or delivery was asked: how to change the cart is said the first time only. */

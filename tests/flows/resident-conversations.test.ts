@@ -623,3 +623,29 @@ test('"oke pesan itu, ambil sendiri bayar qris" after a price question keeps the
   expect(summary).toContain('Pembayaran: QRIS');
   expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 1 }]);
 });
+
+describe('a product and its amount sent as two messages', () => {
+  test('"beras" then "5 kg" orders 5 kg, and "setengah kilo" after "cabe rawit" half a kilo', async () => {
+    const phone = '+6281233300090';
+    await say(phone, 'beras');
+    expect(await say(phone, '5 kg')).toContain('Beras Medium jadi 5 kg');
+    await say(phone, 'cabe rawit');
+    await say(phone, 'setengah kilo');
+    expect(await cartOf(phone)).toMatchObject([
+      { productId: 'BERAS-MED', unit: 'kg', quantity: 5 },
+      { productId: 'CABAI-RAWIT', unit: 'kg', quantity: 0.5 },
+    ]);
+  });
+
+  test('a digit at the menu answers the menu; an amount typed later still sets the line it was assumed for', async () => {
+    const phone = '+6281233300091';
+    await say(phone, 'gula');
+    // "1" answers "Diambil atau diantar?" (pickup), not "1 kg of sugar".
+    expect(await say(phone, '1')).toContain('Bayar pakai apa?');
+    expect(await say(phone, '2 kg')).toContain('Gula Pasir jadi 2 kg');
+    await say(phone, 'tambah minyak');
+    // The oil is now the line assumed, and it is not sold by the kilo: nothing changes.
+    expect(await say(phone, '3 kg')).not.toContain('jadi 3 kg');
+    expect(await cartOf(phone)).toMatchObject([{ productId: 'GULA', quantity: 2 }, { productId: 'MINYAKITA', quantity: 1 }]);
+  });
+});
