@@ -360,6 +360,46 @@ export const fillImpliedAmount: PureAction<Record<string, never>> = {
   },
 };
 
+/**
+ * "tambah 5 bungkus lagi", "kurangi 1 kg" without naming the product: the one cart line the
+ * amount fits (the only line, or the only one sold in that unit).
+ */
+function lineForEditedAmount(context: FlowContext): { line: CartLine; item: ItemRequest; edit: 'add' | 'reduce' } | undefined {
+  if (context.input.kind !== 'message') return undefined;
+  const { understanding } = context.input;
+  const { amount, edit } = understanding;
+  if (!amount || amount.amountRp !== undefined || (edit !== 'add' && edit !== 'reduce') || understanding.items.length > 0 || understanding.clarifications.length > 0) return undefined;
+  const fits = context.conversation.cart.flatMap((line) => {
+    const resolved = resolveAmount(amount.unit === undefined ? { ...amount, unit: line.unit } : amount, line.productId, context.facts.catalog.index);
+    return 'item' in resolved ? [{ line, item: resolved.item }] : [];
+  });
+  return fits.length === 1 ? { ...fits[0], edit } : undefined;
+}
+
+export function editsAmountOfOneLine(context: FlowContext): boolean {
+  return lineForEditedAmount(context) !== undefined;
+}
+
+/** "tambah 2 lagi" with several lines it could mean: asked, never guessed nor ignored. */
+export function editsAmountOfUnclearLine(context: FlowContext): boolean {
+  if (context.input.kind !== 'message' || context.conversation.cart.length === 0) return false;
+  const { understanding } = context.input;
+  const edits = understanding.edit === 'add' || understanding.edit === 'reduce';
+  return edits && understanding.amount !== undefined && understanding.items.length === 0 && understanding.clarifications.length === 0 && lineForEditedAmount(context) === undefined;
+}
+
+/** cart.editAmount: "tambah 5 bungkus lagi" adds to the line it fits; "kurangi 1 kg" takes from it. */
+export const editAmountOfOneLine: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const target = lineForEditedAmount(context);
+    if (!target) return;
+    const problems = applyItem(context, target.edit, target.item);
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', target.line.productId)];
+  },
+};
+
 /** The one product a price question asked about, if only one ("telor sepapan brp?"). */
 export function pricedProduct(context: FlowContext): string | undefined {
   const id = context.conversation.vars.pricedProduct;

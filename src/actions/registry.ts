@@ -1,5 +1,5 @@
 import type { ProductFlowRegistry } from './effect-context.js';
-import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, fillImpliedAmount, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
+import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, editAmountOfOneLine, fillImpliedAmount, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
 import { applyCheckoutDefaults, takeCheckoutAnswers } from './checkout-answers.js';
 import { copyEventVars, countVar, rememberOrderNumber, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
@@ -16,6 +16,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'cart.clear': clearCart,
       'cart.correctQuantity': correctQuantity,
       'cart.fillImpliedAmount': fillImpliedAmount,
+      'cart.editAmount': editAmountOfOneLine,
       'clarify.resolve': resolveClarification,
       'clarify.skip': skipClarification,
       'browse.pickCategory': pickCategory,

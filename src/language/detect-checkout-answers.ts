@@ -133,13 +133,25 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
 
 /** The address: after "alamat", at a street word, or after "dianter ke" before a place word; the first that reads as one. */
 function findAddress(a: MessageAnalysis, items: readonly ItemSpan[], asked: readonly boolean[]): Span | undefined {
+  let found: Span | undefined;
   for (let i = 0; i < a.tokens.length; i++) {
     const start = addressStartAt(a, i, items, asked);
     if (start === undefined) continue;
     const span = addressSpan(a, start, items);
-    if (isPlausibleAddress(a, span)) return span;
+    if (!isPlausibleAddress(a, span)) continue;
+    // "antar ke rumah mertua ya: perum way halim blok h1 no 6": the street and number after a
+    // place said first are the address to deliver to; the place alone is kept only without them.
+    if (found === undefined) found = span;
+    else if (!hasNumber(a, found) && hasNumber(a, span)) return { start: found.start, end: span.end };
+    if (hasNumber(a, found)) return found;
+    i = span.end - 1;
   }
-  return undefined;
+  return found;
+}
+
+function hasNumber(a: MessageAnalysis, span: Span): boolean {
+  for (let i = span.start; i < span.end; i++) if (a.tokens[i].kind === 'num') return true;
+  return false;
 }
 
 function addressStartAt(a: MessageAnalysis, i: number, items: readonly ItemSpan[], asked: readonly boolean[]): number | undefined {

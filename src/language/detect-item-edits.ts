@@ -35,10 +35,16 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     if (amountClause !== undefined && ((mark.edit === undefined && namesWithNya(a, frame)) || a.words.slice(amountClause.start, amountClause.end).some((word) => EXACT_CUES.has(word ?? '') || word === 'aja'))) {
       mark.exact = true;
     }
-    // "minyaknya tambah 1 lagi", "gulanya kurangi 1 kg": an edit word right after the product is its own.
-    for (let i = frame.end; i < Math.min(clause.end, frames[index + 1]?.start ?? clause.end) && mark.edit === undefined && !mark.exact; i++) {
+    // "minyaknya tambah 1 lagi", "gulanya kurangi 1 kg": an edit word right after the product is its
+    // own, and outranks one carried from an earlier clause ("gulanya kurangi 1, terigunya tambah 1").
+    const ownEditBefore = a.words.slice(clause.start, frame.start).some((word) => EDIT_WORDS.has(word ?? ''));
+    for (let i = frame.end; i < Math.min(clause.end, frames[index + 1]?.start ?? clause.end) && !mark.exact; i++) {
+      if (mark.edit !== undefined && (ownEditBefore || mark.edit === 'remove')) break;
       const after = EDIT_WORDS.get(a.words[i] ?? '') ?? (a.words[i] === 'lagi' ? 'add' : undefined);
-      if (after === 'add' || after === 'reduce') mark.edit = after;
+      if (after === 'add' || after === 'reduce') {
+        mark.edit = after;
+        break;
+      }
     }
     // "telurnya 2 kg", "gula nya 2 kg": an amount for the line already named is the amount meant.
     if (frame.quantity !== undefined && mark.edit === undefined && namesWithNya(a, frame)) mark.exact = true;

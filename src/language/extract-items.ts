@@ -220,7 +220,10 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   while (i < n) {
     const t = a.tokens[i];
     const info = a.infos[i];
-    if (t.kind === 'word' && current?.quantity !== undefined && (TAKE_BACK_WORDS.has(t.text) || TAKE_BACK_WORDS.has(a.words[i] ?? ''))) {
+    const takesBack = t.kind === 'word' && (TAKE_BACK_WORDS.has(t.text) || TAKE_BACK_WORDS.has(a.words[i] ?? ''));
+    // "minyak tiga liter, eh bukan, dua liter": the take-back after a comma is still about the item before it.
+    if (takesBack && current === undefined && closed?.quantity !== undefined && pending === undefined) current = closed;
+    if (takesBack && current?.quantity !== undefined) {
       // Not a product the shop lacks: the resident is taking something back.
       correcting = true;
       i++;

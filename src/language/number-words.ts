@@ -10,6 +10,8 @@ type NumberWord =
 const DIGITS: Record<string, number> = {
   nol: 0, kosong: 0, satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9,
   sepuluh: 10, sebelas: 11, seratus: 100,
+  // Palembang and Javanese forms heard in Bandar Lampung.
+  duo: 2, tigo: 3, limo: 5, loro: 2, telu: 3,
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12,
 };
 

@@ -11,7 +11,7 @@ const UNIT_GROUPS: Record<string, string> = {
   papan: 'papan rak tray trays',
   bungkus: 'bungkus bks bgks bngks bungkusan pack packs bungkis packet packets',
   pcs: 'pcs pc piece pieces buah bh batang lembar ekor potong ikat sisir kantong kantung plastik gelas porsi pasang',
-  dus: 'dus dos kardus karton box boxes',
+  dus: 'dus dos kardus karton box boxes carton cartons',
   tabung: 'tabung tbg cylinder cylinders',
   galon: 'galon gln gallon gallons',
   kaleng: 'kaleng klg kalengan can cans tin tins',

@@ -649,3 +649,18 @@ describe('a product and its amount sent as two messages', () => {
     expect(await cartOf(phone)).toMatchObject([{ productId: 'GULA', quantity: 2 }, { productId: 'MINYAKITA', quantity: 1 }]);
   });
 });
+
+describe('an amount added or taken without naming the product', () => {
+  test('goes to the one line it fits, and is asked about when several fit', async () => {
+    const phone = '+6281233300092';
+    await say(phone, 'indomie 5 bungkus');
+    expect(await say(phone, 'tambah 5 bungkus lagi')).toContain('Mi Instan jadi 10 bungkus');
+    await say(phone, 'gula 2 kg');
+    expect(await say(phone, 'kurangi 1 kg')).toContain('Gula Pasir jadi 1 kg');
+    expect(await say(phone, 'tambah 2 lagi')).toContain('yang mana');
+    expect(await cartOf(phone)).toMatchObject([
+      { productId: 'MIE-INSTAN', quantity: 10 },
+      { productId: 'GULA', quantity: 1 },
+    ]);
+  });
+});

@@ -258,3 +258,36 @@ describe('words written the way people text', () => {
     expect(result.intent === 'balance' || result.asks === 'payment_options').toBe(true);
   });
 });
+
+describe('fourth-set rules', () => {
+  test('"minyak tiga liter, eh bukan, dua liter saja" keeps the corrected amount', () => {
+    expect(understand('mau pesan minyak goreng tiga liter, eh bukan, dua liter saja bu, sama gula sekilo', catalog).items).toMatchObject([
+      { productId: 'MINYAKITA', unit: 'liter', quantity: 2 },
+      { productId: 'GULA', unit: 'kg', quantity: 1 },
+    ]);
+  });
+
+  test('an edit word after an item outranks one carried from the clause before', () => {
+    expect(understand('gulanya kurangi satu kilo, terigunya tambah satu kilo', catalog).items).toMatchObject([
+      { productId: 'GULA', edit: 'reduce' },
+      { productId: 'TERIGU', edit: 'add' },
+    ]);
+    expect(understand('hapus gula, telur', catalog).items).toMatchObject([{ edit: 'remove' }, { edit: 'remove' }]);
+  });
+
+  test.each([
+    ['kak, telor sekilo samo minyak goreng duo liter', [{ productId: 'TELUR', quantity: 1 }, { productId: 'MINYAKITA', quantity: 2 }]],
+    ["1 ons of bird's eye chili", [{ productId: 'CABAI-RAWIT', unit: 'ons', quantity: 1 }]],
+    ['one carton of Indomie', [{ productId: 'MIE-INSTAN', unit: 'dus', quantity: 1 }]],
+  ])('%j', (text, items) => {
+    expect(understand(text, catalog).items).toMatchObject(items);
+  });
+
+  test('the street and number after "ke rumah mertua" are kept with it', () => {
+    expect(understand('antar ke rumah mertua ya: perum way halim permai blok h1 no 6', catalog).address).toContain('blok h1 no 6');
+  });
+
+  test('"kurangi 1 kg" with no product is an amount with its edit', () => {
+    expect(understand('kurangi 1 kg', catalog)).toMatchObject({ edit: 'reduce', amount: { value: 1, unit: 'kg' } });
+  });
+});
