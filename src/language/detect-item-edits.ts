@@ -57,6 +57,8 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
       const editsNext = word === 'hapus' && lastInClause > index;
       if (i >= frame.end && !placedOrder && !editsNext && dropsAt(a, i)) mark.edit = 'remove';
     }
+    // "minyak goreng di rumah masih ada": goods the resident still has are not ordered.
+    if (!placedOrder && mark.edit === undefined && frame.quantity === undefined && stillHas(a, frame.end, clause.end)) mark.dropped = true;
     // "yg mie 1 bungkus sama telur 1 kg hapus": a drop word after the last item of a clause drops them all.
     if (!placedOrder && mark.edit === undefined && lastInClause > index) {
       for (let i = frames[lastInClause].end; i < clause.end; i++) if (dropsAt(a, i)) mark.edit = 'remove';
@@ -96,6 +98,12 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
   const carried = nearestEditWord(a, frames, index - 1);
   const newClause = a.tokens.slice(frames[index - 1].end, frames[index].start).some((token) => token.kind === 'sep');
   return carried === 'remove' && newClause && frames[index].quantity !== undefined ? 'add' : carried;
+}
+
+/** "masih ada", "masih banyak", "masih punya" after the goods: the resident has them already. */
+function stillHas(a: MessageAnalysis, from: number, to: number): boolean {
+  for (let i = from; i < to - 1; i++) if (a.words[i] === 'masih' && ['ada', 'banyak', 'punya', 'sisa'].includes(a.words[i + 1] ?? '')) return true;
+  return false;
 }
 
 function dropsAt(a: MessageAnalysis, i: number): boolean {

@@ -6,7 +6,7 @@ import type { Reply } from './types.js';
 /** Words that may follow a yes or no without changing it ("iya betul kak", "gak usah dulu"). */
 const YES_TAIL = new Set([
   'saya', 'mau', 'itu', 'sudah', 'aja', 'semua', 'makasih', 'benar', 'dong', 'deh', 'yang', 'ini', 'pesan', 'gas', 'cukup', 'gpp', 'gapapa', 'sesuai', 'cocok', 'tolong',
-  'konfirmasi', 'lanjutkan', 'proses', 'diproses', 'mantap',
+  'konfirmasi', 'lanjutkan', 'proses', 'diproses', 'mantap', 'wis', 'wes',
   // English ("yes correct", "ok confirm", "yes that's right, go ahead").
   'correct', 'right', 'confirm', 'confirmed', 'go', 'ahead', 'that', 'thats', 's', 'is', 'it', 'all', 'good', 'fine', 'thanks', 'thank', 'you', 'the', 'order', 'place', 'sure',
 ]);

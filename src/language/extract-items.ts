@@ -236,7 +236,8 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
         continue;
       }
       settlePending(i);
-      closed = current?.productIds.length ? current : undefined;
+      // A clause without a product ("5 kg juga") leaves the one before it the last named.
+      if (current !== undefined) closed = current.productIds.length > 0 ? current : undefined;
       if (current !== undefined) awaiting = current.productIds.length > 0 && current.quantity === undefined && current.unclearQuantity === undefined ? current : undefined;
       current = undefined;
       last = 'other';

@@ -52,7 +52,7 @@ const SLANG_GROUPS: Record<string, string> = {
   dong: 'donk',
   deh: 'dehh',
   ok: 'oke okay okey okeh oce okee okk okey okai',
-  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes nggih inggih iyo',
+  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes yowis nggih inggih iyo yo',
   betul: 'bener benar betol bnr',
   sip: 'siip sipp siap',
   boleh: 'blh bole',
@@ -154,7 +154,7 @@ export const PAST_REFERENCE_WORDS = wordSet('tadi kemarin yang');
 export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang dek om tante gan min admin sis bro bos boss');
 export const PARTICLE_WORDS = wordSet('deh dong aja sih nih tuh kok lah loh kan nah yuk ni tu');
 export const SEPARATOR_WORDS = wordSet('dan sama dengan plus serta terus trus lalu juga');
-export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap gaskeun');
+export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap gaskeun monggo cus cuss');
 export const NO_WORDS = wordSet('tidak jangan no gajadi');
 export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 /** Words that only appear in addresses: a message with them and no product is an address, not an order. */

@@ -15,7 +15,7 @@ import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js'
 import type { Quantity } from './parse-quantity.js';
 import { DELIVERY_ADDRESS_WORDS, isOtherGoodsWord, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
 import { renderNormalized } from './normalize-text.js';
-import type { Understanding } from './types.js';
+import type { ItemRequest, Understanding } from './types.js';
 
 const MAX_TEXT_LENGTH = 2000;
 /** In a question about cancelling, words that ask whether or how (not a request to cancel). */
@@ -76,7 +76,13 @@ export function understand(text: string, catalog: Catalog): Understanding {
     ? []
     : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start, question && isOtherGoodsWord(u.text.toLowerCase()))));
   const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
-  const { items, clarifications } = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
+  const resolved = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
+  const { clarifications } = resolved;
+  // "yang habis itu beras sama telur, jadi saya pesan beras 10 kilo sama telur sekilo": goods
+  // named first without an amount and then with one are one item, at that amount.
+  const items = resolved.items.filter((item, index) =>
+    !(isImplied(item) && item.edit === undefined && item.replaces === undefined &&
+      resolved.items.some((other, j) => j !== index && other.productId === item.productId && !isImplied(other))));
   const quantifiedCount = allFrames.filter((f) => f.quantity !== undefined).length;
   const detected = detectIntent({
     words,
@@ -157,4 +163,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
   return result;
+}
+
+function isImplied(item: ItemRequest): boolean {
+  return 'quantityImplied' in item && item.quantityImplied === true;
 }
