@@ -7,6 +7,8 @@ import type { Reply } from './types.js';
 const YES_TAIL = new Set([
   'saya', 'mau', 'itu', 'sudah', 'aja', 'semua', 'makasih', 'benar', 'dong', 'deh', 'yang', 'ini', 'pesan', 'gas', 'cukup', 'gpp', 'gapapa', 'sesuai', 'cocok', 'tolong',
   'konfirmasi', 'lanjutkan', 'proses', 'diproses', 'mantap', 'wis', 'wes',
+  // Thanks and blessings after the yes ("iya kak betul semua, terima kasih ya, semoga berkah", "matur nuwun").
+  'terima', 'kasih', 'banyak', 'matur', 'nuwun', 'semoga', 'berkah', 'silakan', 'nak', 'eh', 'sekali',
   // English ("yes correct", "ok confirm", "yes that's right, go ahead").
   'correct', 'right', 'confirm', 'confirmed', 'go', 'ahead', 'that', 'thats', 's', 'is', 'it', 'all', 'good', 'fine', 'thanks', 'thank', 'you', 'the', 'order', 'place', 'sure',
 ]);
@@ -34,7 +36,10 @@ export function detectReply(tokens: readonly Token[], words: readonly (string | 
     if (w === 'ya' && content.length > 0) continue;
     content.push({ token: t, word: w });
   }
-  if (content.length === 0 || content.length > 5) return undefined;
+  if (content.length === 0) return undefined;
+  // Longer than a short answer, it is a yes only when every word belongs to one.
+  const yesOnly = content.every((c) => c.word !== undefined && (YES_WORDS.has(c.word) || YES_TAIL.has(c.word)));
+  if (content.length > 5 && !(yesOnly && content.length <= 12 && !hasProducts && YES_WORDS.has(content[0].word ?? ''))) return undefined;
   // Menu choice: an optional marker then a number, digit word or ordinal.
   const lastEntry = content[content.length - 1];
   const markersOnly = content.slice(0, -1).every((c) => c.word !== undefined && CHOICE_MARKERS.has(c.word));

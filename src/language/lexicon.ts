@@ -52,7 +52,7 @@ const SLANG_GROUPS: Record<string, string> = {
   dong: 'donk',
   deh: 'dehh',
   ok: 'oke okay okey okeh oce okee okk okey okai',
-  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes yowis nggih inggih iyo yo',
+  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes yowis nggih inggih iyo yo leres sure',
   betul: 'bener benar betol bnr',
   sip: 'siip sipp siap',
   boleh: 'blh bole',

@@ -291,3 +291,13 @@ describe('fourth-set rules', () => {
     expect(understand('kurangi 1 kg', catalog)).toMatchObject({ edit: 'reduce', amount: { value: 1, unit: 'kg' } });
   });
 });
+
+describe('a yes with thanks and blessings', () => {
+  test.each(['iya kak betul semua, terima kasih ya kak semoga berkah', 'iya bu sudah betul, matur nuwun', 'yo wis, lanjut mas', 'nggih mbak, monggo diproses', 'cus kak', 'sure'])('%j is a yes', (text) => {
+    expect(understand(text, catalog).reply).toEqual({ yes: true });
+  });
+
+  test.each(['iya tapi ganti alamat ya kak terima kasih', 'iya kak betul semua tapi gulanya 2 kg ya terima kasih'])('%j is not a bare yes', (text) => {
+    expect(understand(text, catalog).reply).toBeUndefined();
+  });
+});
