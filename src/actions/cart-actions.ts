@@ -400,6 +400,24 @@ export const editAmountOfOneLine: PureAction<Record<string, never>> = {
   },
 };
 
+/**
+ * A price question naming no goods, about the cart: "harganya berapa?" with one line, or
+ * "berapa kalo 5 kilo?" with the one line sold by the kilo. The line's product, and the
+ * amount asked as an item of it.
+ */
+export function cartLineAskedAbout(context: FlowContext): { productId: string; item?: ItemRequest } | undefined {
+  if (context.input.kind !== 'message') return undefined;
+  const { understanding } = context.input;
+  if (understanding.intent !== 'price' || understanding.items.length > 0 || understanding.clarifications.length > 0) return undefined;
+  const { amount } = understanding;
+  if (!amount) return context.conversation.cart.length === 1 ? { productId: context.conversation.cart[0].productId } : undefined;
+  const fits = context.conversation.cart.flatMap((line) => {
+    const resolved = resolveAmount(amount, line.productId, context.facts.catalog.index);
+    return 'item' in resolved ? [{ productId: line.productId, item: resolved.item }] : [];
+  });
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
 /** The one product a price question asked about, if only one ("telor sepapan brp?"). */
 export function pricedProduct(context: FlowContext): string | undefined {
   const id = context.conversation.vars.pricedProduct;

@@ -1,7 +1,7 @@
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
-import { answersPriceQuestion, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
+import { answersPriceQuestion, cartLineAskedAbout, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
 import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
@@ -29,6 +29,7 @@ export const guards: Record<string, Guard> = {
   givesAmountForImpliedLine,
   editsAmountOfOneLine,
   editsAmountOfUnclearLine,
+  asksPriceOfCartLine: (context) => cartLineAskedAbout(context) !== undefined,
   isCancelRequest: ({ input }) => input.kind === 'message' && input.understanding.intent === 'cancel',
   // "batalkan pesanan yang tadi", "batal 1001" are about an order already placed, not the cart being built.
   cancelsCartInProgress: (context) =>

@@ -3,7 +3,7 @@ import type { View } from '../engine/registry.js';
 import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { unitPrices } from './unit-prices.js';
-import { readPending } from './cart-actions.js';
+import { cartLineAskedAbout, readPending } from './cart-actions.js';
 import { fulfilmentOptions, paymentOptions, showsSavingsFigures, type PaymentMethod } from './order-options.js';
 
 const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
@@ -96,6 +96,16 @@ export const views: Record<string, View> = {
         }),
       },
     };
+  },
+  /** "berapa harga kalo 5 kilo kak?" about the sugar in the cart: that amount of it, priced. */
+  cartLinePrice: (context) => {
+    const asked = cartLineAskedAbout(context);
+    const product = asked ? findProduct(context.facts, asked.productId) : undefined;
+    if (!asked || !product) return { list: { list: [] } };
+    const item = asked.item && 'quantity' in asked.item ? asked.item : undefined;
+    if (!item) return { list: { list: [{ key: 'order:price_line', params: { name: product.name, units: unitPrices(product.units) } }] } };
+    const [line] = priceCart([{ productId: item.productId, unit: item.unit, quantity: item.quantity }], context.facts).lines;
+    return { list: { list: [{ key: 'order:price_line_total', params: { name: product.name, units: unitPrices(product.units), qty: { qty: line.quantity }, unit: line.unit, total: { money: line.lineTotalRp } } }] } };
   },
   unsold: ({ input, facts }) => ({
     names: input.kind === 'message' ? input.understanding.clarifications.flatMap((c) => (c.kind === 'unknown_product' ? [c.text] : [])).join(', ') : '',

@@ -28,6 +28,19 @@ export function detectAmount(a: MessageAnalysis): Quantity | undefined {
   return found;
 }
 
+/** The one amount with a unit a question names ("berapa harga kalo 5 kilo kak?"), if only one. */
+export function detectAskedAmount(a: MessageAnalysis): Quantity | undefined {
+  let found: Quantity | undefined;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const reading = readQuantityAt(a.tokens, a.words, i);
+    if (reading === undefined) continue;
+    if (reading.quantity.unit === undefined || reading.quantity.amountRp !== undefined || found !== undefined) return undefined;
+    found = reading.quantity;
+    i = reading.end - 1;
+  }
+  return found;
+}
+
 /** The amount as an item of a known product, or why it cannot be one ("2 karung" of eggs). */
 export function resolveAmount(amount: Quantity, productId: string, catalog: Catalog): { item: ItemRequest } | { clarification: Clarification } {
   if (amount.amountRp !== undefined) return { item: { productId, amountRp: amount.amountRp } };

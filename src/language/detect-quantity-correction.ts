@@ -6,18 +6,21 @@ import { readQuantityAt, type Quantity } from './parse-quantity.js';
 const MAX_BARE_AMOUNT = 100;
 
 /** Words that change an amount already given: "jadi 3 aja", "eh salah, maksudnya 2 kg", "ralat 4". */
-export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya', 'bukan']);
+export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya', 'bukan', 'gajadi']);
 
 /**
  * A message that names no product but corrects an amount: one correction cue and exactly one
  * quantity (not money). What it corrects is the conversation's to decide (the one cart line).
  */
-export function detectQuantityCorrection(a: MessageAnalysis): Quantity | undefined {
-  if (!a.words.some((word, i) => word !== undefined && (CORRECTION_CUES.has(word) || CORRECTION_CUES.has(a.tokens[i].text)))) return undefined;
+export function detectQuantityCorrection(a: MessageAnalysis, address?: { start: number; end: number }): Quantity | undefined {
+  // The address the message also gives ("2 kilo aja, antar ke jl. asoka no 10") is not read.
+  const outside = (i: number) => address === undefined || i < address.start || i >= address.end;
+  if (!a.words.some((word, i) => word !== undefined && outside(i) && (CORRECTION_CUES.has(word) || CORRECTION_CUES.has(a.tokens[i].text)))) return undefined;
   // "eh alamatnya salah, jl. melati no 17" corrects an address, not an amount.
-  if (a.words.some((word) => word !== undefined && DELIVERY_ADDRESS_WORDS.has(word))) return undefined;
+  if (a.words.some((word, i) => word !== undefined && outside(i) && DELIVERY_ADDRESS_WORDS.has(word))) return undefined;
   let found: Quantity | undefined;
   for (let i = 0; i < a.tokens.length; i++) {
+    if (!outside(i)) continue;
     if (a.tokens[i].kind === 'num' && a.tokens[i].negative) continue;
     const reading = readQuantityAt(a.tokens, a.words, i);
     // "bukan 3, 2 aja": the amount refused is not the one meant.

@@ -4,7 +4,7 @@ import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
 import { detectReply } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
-import { detectAmount } from './detect-amount.js';
+import { detectAmount, detectAskedAmount } from './detect-amount.js';
 import { detectAskedTopic, detectChangeRequest } from './detect-asked-topic.js';
 import { detectCheckoutAnswers, spendsSavings } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
@@ -13,7 +13,7 @@ import { detectQuestion } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
 import type { Quantity } from './parse-quantity.js';
-import { DELIVERY_ADDRESS_WORDS, isOtherGoodsWord, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
+import { DELIVERY_ADDRESS_WORDS, EDIT_WORDS, isOtherGoodsWord, PARTICLE_WORDS, PLACED_ORDER_WORDS, POLITE_WORDS, PRICE_WORDS, STRICT_ADDRESS_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS } from './lexicon.js';
 import { renderNormalized } from './normalize-text.js';
 import type { ItemRequest, Understanding } from './types.js';
 
@@ -93,7 +93,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
     hasQuantity: numbers > 0 || allFrames.some((fr) => fr.quantity !== undefined) || unknowns.some((u) => u.quantity !== undefined),
     onlyWords: numbers === 0,
   });
-  const { edit } = detected;
+  // "tulisan saya kurang jelas", "kaki saya kurang sehat": "kurang" before a quality is not an edit.
+  const edit = detected.edit === 'reduce' && !a.words.some((word, i) => word === 'kurangi' && reducesAt(a, i)) ? undefined : detected.edit;
   // "minyaknya ga jadi" takes one line out of the cart, "ga jadi premium, yang biasa aja" swaps
   // one; neither cancels the order.
   // "gula 1 kg, potong simpanan" spends savings on goods; it does not ask for the balance.
@@ -133,15 +134,18 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // "No. 7" in an address is a house number, not a refusal.
   const confirmation = detectConfirmation(a.words.map((word, i) => (checkout.addressSpan && i >= checkout.addressSpan.start && i < checkout.addressSpan.end ? undefined : word)));
   if (confirmation !== undefined) result.confirmation = confirmation;
-  const correction = result.items.length === 0 ? detectQuantityCorrection(a) : undefined;
+  const correction = result.items.length === 0 ? detectQuantityCorrection(a, checkout.addressSpan) : undefined;
   if (correction !== undefined) {
     result.quantityCorrection = { value: correction.value, ...(correction.unit !== undefined ? { unit: correction.unit } : {}) };
+    // "ga jadi, 2 kilo aja" takes back a change of amount, not the order.
+    if (result.intent === 'cancel') result.intent = 'order';
     // "maksudnya" is the correction's word, not a product the shop lacks.
     result.clarifications = result.clarifications.filter((c) => !(c.kind === 'unknown_product' && CORRECTION_CUES.has(c.text.toLowerCase())));
   }
   const plainAmount = (q: Quantity) => ({ value: q.value, ...(q.unit !== undefined ? { unit: q.unit } : {}), ...(q.amountRp !== undefined ? { amountRp: q.amountRp } : {}) });
   if (result.items.length === 0 && result.clarifications.length === 0) {
-    const amount = detectAmount(a);
+    // "berapa harga kalo 5 kilo kak?": the amount a price question asks about, for the goods in the cart.
+    const amount = detectAmount(a) ?? (intent === 'price' ? detectAskedAmount(a) : undefined);
     if (amount !== undefined) result.amount = plainAmount(amount);
   } else if (result.items.length > 0 && extracted.looseAmounts.length > 0) result.looseAmount = plainAmount(extracted.looseAmounts[0]);
   if (result.items.length === 0 && words.some((word) => REFERENCE_WORDS.has(word))) result.reference = true;
@@ -167,4 +171,12 @@ export function understand(text: string, catalog: Catalog): Understanding {
 
 function isImplied(item: ItemRequest): boolean {
   return 'quantityImplied' in item && item.quantityImplied === true;
+}
+
+/** An edit word is one when an amount, goods or nothing follow it ("kurangi 1", "kurangi gulanya", "gulanya kurangi"). */
+function reducesAt(a: MessageAnalysis, i: number): boolean {
+  let next = i + 1;
+  while (next < a.tokens.length && a.words[next] === '') next++;
+  const token = a.tokens[next];
+  return token === undefined || token.kind !== 'word' || a.infos[next]?.kind === 'product' || a.infos[next]?.kind === 'number' || a.infos[next]?.kind === 'unit' || EDIT_WORDS.has(a.words[next] ?? '') || PARTICLE_WORDS.has(a.words[next] ?? '') || POLITE_WORDS.has(a.words[next] ?? '') || a.words[next] === 'lagi';
 }

@@ -664,3 +664,19 @@ describe('an amount added or taken without naming the product', () => {
     ]);
   });
 });
+
+describe('a price question about the cart, mid-checkout', () => {
+  test('"berapa harga kalo 5 kilo?" prices that amount of the sugar, and "ga jadi, 2 kilo aja" with an address keeps both', async () => {
+    const phone = '+6281233300093';
+    await say(phone, 'gula 2 kg');
+    const priced = await say(phone, 'berapa harga kalo 5 kilo kak?');
+    expect(priced).toContain('5 kg = *Rp87.500*');
+    expect(priced).not.toContain('Pilih kategori');
+    expect(await say(phone, 'ga jadi, 2 kilo aja. antar ya ke jl sultan agung gg. asoka no 10 way halim')).toContain('Bayar pakai apa?');
+    await say(phone, 'cod');
+    await say(phone, 'iya');
+    const order = await latestOrder(phone);
+    expect(lines(order)).toEqual(['GULA 2 kg']);
+    expect(order?.fulfilment.address).toContain('gg. asoka no 10');
+  });
+});

@@ -301,3 +301,18 @@ describe('a yes with thanks and blessings', () => {
     expect(understand(text, catalog).reply).toBeUndefined();
   });
 });
+
+describe('words that look like edits but are not', () => {
+  test.each(['mohon maaf kalau tulisan saya kurang jelas', 'kaki saya lagi kurang sehat'])('%j edits nothing', (text) => {
+    expect(understand(text, catalog).edit).toBeUndefined();
+  });
+
+  test('"harus" is not a typo of "hapus"', () => {
+    expect(understand('ibu sudah tua jadi susah kalau harus jalan jauh. ibu pesan indomie satu dus', catalog).items).toMatchObject([{ productId: 'MIE-INSTAN', unit: 'dus', quantity: 1 }]);
+    expect(understand('ibu sudah tua jadi susah kalau harus jalan jauh. ibu pesan indomie satu dus', catalog).items[0].edit).toBeUndefined();
+  });
+
+  test('"ga jadi, 2 kilo aja" corrects the amount instead of cancelling', () => {
+    expect(understand('ga jadi, 2 kilo aja', catalog)).toMatchObject({ intent: 'order', quantityCorrection: { value: 2, unit: 'kg' } });
+  });
+});
