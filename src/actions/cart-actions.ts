@@ -141,10 +141,11 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
   const inCart = context.conversation.cart.some((line) => line.productId === item.productId);
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
   // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced;
-  // so is the line of its family by a variety named as the one meant ("berasnya yg premium aja").
+  // so is the line of its family by a variety named as the one meant ("berasnya yg premium aja",
+  // "eh salah, bawang putih maksudnya").
   const swapped = item.replaces ??
     (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined) ??
-    (item.exact && implied && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
+    (((item.exact && implied) || item.corrects) && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
   if (swapped !== undefined) return replaceLine(context, swapped, item);
   // Naming a product already there (or already named) without an amount or an edit word
   // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.

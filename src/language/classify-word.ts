@@ -2,7 +2,7 @@ import { allowedTypos, measureEditDistance } from './edit-distance.js';
 import { FUZZY_KEYWORDS, NON_CATALOGUE_WORDS, SLANG, isKnownWord } from './lexicon.js';
 import { MONEY_WORDS, NUMBER_WORDS } from './number-words.js';
 import { looksLikeVerb, stripVerbAffixes } from './strip-affixes.js';
-import { lookupSeUnit, lookupUnit } from './units.js';
+import { lookupSeUnit, lookupUnit, TYPO_PRONE_UNIT_WORDS } from './units.js';
 
 /** What a single word is, once slang, repeated letters, suffixes and typos are dealt with. */
 export interface WordInfo {
@@ -25,12 +25,18 @@ export interface ProductVocabulary {
 const CACHE_LIMIT = 50_000;
 const MAX_WORD_LENGTH = 32;
 
-const KEYWORDS_BY_LENGTH = new Map<number, string[]>();
-for (const k of FUZZY_KEYWORDS) {
-  const list = KEYWORDS_BY_LENGTH.get(k.length) ?? [];
-  list.push(k);
-  KEYWORDS_BY_LENGTH.set(k.length, list);
+function byLength(words: readonly string[]): Map<number, string[]> {
+  const buckets = new Map<number, string[]>();
+  for (const word of words) {
+    const list = buckets.get(word.length) ?? [];
+    list.push(word);
+    buckets.set(word.length, list);
+  }
+  return buckets;
 }
+
+const KEYWORDS_BY_LENGTH = byLength(FUZZY_KEYWORDS);
+const UNITS_BY_LENGTH = byLength(TYPO_PRONE_UNIT_WORDS);
 
 /** The consonants of a word, as texting drops the vowels ("telur" -> "tlr"). */
 export function dropVowels(word: string): string {
@@ -110,6 +116,15 @@ function classifyUncached(word: string, vocab: ProductVocabulary): WordInfo {
   const keyword = findClosest(word, KEYWORDS_BY_LENGTH);
   if (keyword !== undefined) return { canon: SLANG.get(keyword) ?? keyword, kind: 'known' };
   return { canon: word, kind: 'unknown' };
+}
+
+/**
+ * The unit a mistyped word after a number stands for ("papn" for papan, "rencneg" for
+ * renceng). Only after a number: elsewhere "pick" is not "pack".
+ */
+export function findMistypedUnit(word: string): string | undefined {
+  const unitWord = findClosest(word, UNITS_BY_LENGTH);
+  return unitWord === undefined ? undefined : lookupUnit(unitWord, false);
 }
 
 /** Classifies one lower-cased word against the lexicon and a catalogue's product words (memoised). */

@@ -5,6 +5,8 @@ import type { ItemMarks } from './types.js';
 
 /** Words that make the amount beside them the amount meant, not one more: "gulanya jadi 2 kg", "maksudnya 3". */
 const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'ralat', 'koreksi', 'harusnya']);
+/** Words that say the message corrects what was said before. */
+const TAKE_BACK_CUES = new Set(['salah', 'maksudnya', 'maksud', 'ralat', 'koreksi']);
 /** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
 const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus']);
 /** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
@@ -63,6 +65,8 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     if (!placedOrder && mark.edit === undefined && lastInClause > index) {
       for (let i = frames[lastInClause].end; i < clause.end; i++) if (dropsAt(a, i)) mark.edit = 'remove';
     }
+    // "eh salah, bawang putih maksudnya, 1 kg": the product named is the one meant instead of its kind in the cart.
+    if (mark.edit === undefined && a.words.some((word) => word !== undefined && TAKE_BACK_CUES.has(word))) mark.corrects = true;
     // "bukan kecap, maksudnya skm", "gula bukan terigu", "beras medium aja, jgn sphp": the
     // negated line is the one replaced, by the item named after it, else the one before it.
     const before = previousContent(a, frame.start, clause.start);

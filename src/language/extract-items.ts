@@ -123,6 +123,19 @@ const ALSO_WORDS = new Set(['juga', 'lagi', 'tambah']);
 /** A word before a product that takes it back ("ga jadi premium", "bukan beras"). */
 const REFUSING_WORDS = new Set(['gajadi', 'bukan', 'jangan', 'tidak', 'hapus']);
 
+/**
+ * "mau pesn berat 5kg sm gula 1kg": phones autocorrect "beras" to "berat" (weight). Read as
+ * rice only where rice is sold and a weight in kilos follows at once, as an order line would.
+ */
+function autocorrectedRice(a: MessageAnalysis, catalog: Catalog, i: number): ProductMatch | undefined {
+  if (a.tokens[i].text !== 'berat' || a.tokens[i + 1]?.kind !== 'num') return undefined;
+  const amount = readQuantityAt(a.tokens, a.words, i + 1);
+  if (amount?.quantity.unit !== 'kg') return undefined;
+  const keys = [...a.keys];
+  keys[i] = 'beras';
+  return matchProductAt(catalog, keys, a.infos, i);
+}
+
 /** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
 const MAX_QUALIFIER_WORDS = 3;
 
@@ -246,9 +259,16 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       continue;
     }
     if (t.kind === 'q') { i++; continue; }
+    // "kopinya 1 renceng aja, bukan sachet": the unit refused is not another item.
+    const spoken = current ?? closed;
+    const refusedUnit = t.kind === 'word' && (a.words[i - 1] === 'bukan' || a.words[i - 1] === 'jangan') ? lookupUnit(t.text, false) : undefined;
+    if (refusedUnit !== undefined && spoken?.quantity?.unit !== undefined && spoken.quantity.unit !== refusedUnit) {
+      i++;
+      continue;
+    }
     let match: ProductMatch | undefined;
     // A number starts a product only as its size ("3 kg lpg"); matchProductAt finds no single word there.
-    if (t.kind === 'word' || t.kind === 'num') match = matchProductAt(catalog, a.keys, a.infos, i);
+    if (t.kind === 'word' || t.kind === 'num') match = matchProductAt(catalog, a.keys, a.infos, i) ?? autocorrectedRice(a, catalog, i);
     if (match !== undefined) {
       const text = spanText(a, match.start, match.end);
       const unitWord = match.end - match.start === 1 ? lookupUnit(t.text, true) : undefined;

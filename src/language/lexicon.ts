@@ -227,4 +227,6 @@ export const FUZZY_KEYWORDS: readonly string[] = [
   'pesan', 'pesanan', 'berapa', 'harga', 'saldo', 'simpanan', 'tabungan', 'batal', 'batalin',
   'status', 'bantuan', 'assalamualaikum', 'permisi', 'selamat', 'kirim', 'dikirim', 'sampai',
   'gimana', 'tambah', 'kurangi', 'hapus', 'ganti', 'tolong', 'halo', 'minta', 'order',
+  // Checkout answers ("trasnfer", "cahs", "tunia", "ditmpat", "qirs").
+  'transfer', 'tunai', 'cash', 'qris', 'ditempat', 'sendiri', 'diantar', 'dianter',
 ];

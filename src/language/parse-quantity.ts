@@ -1,3 +1,4 @@
+import { findMistypedUnit } from './classify-word.js';
 import { MONEY_WORDS, NUMBER_WORDS, readNumberWords } from './number-words.js';
 import { tokenize, type Token } from './tokenize.js';
 import { lookupSeUnit, lookupUnit } from './units.js';
@@ -27,11 +28,12 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** Reads the unit word at tokens[i] that follows a number, if any. */
-function readUnit(tokens: readonly Token[], i: number): string | undefined {
+/** Reads the unit word at tokens[i] that follows a number, if any (its canonical word when mistyped: "papn", "rencneg"). */
+function readUnit(tokens: readonly Token[], words: readonly (string | undefined)[], i: number): string | undefined {
   const t = tokens[i];
   if (t === undefined || t.kind !== 'word') return undefined;
-  return lookupUnit(t.text, true);
+  // A word the lexicon knows as something else is not a unit ("2 pick" is not "2 pack").
+  return lookupUnit(t.text, true) ?? (words[i] === t.text ? findMistypedUnit(t.text) : undefined);
 }
 
 /**
@@ -100,7 +102,7 @@ export function readQuantityAt(tokens: readonly Token[], words: readonly (string
     else if (MONEY_SUFFIX.has(next.text)) { money = true; i++; }
   }
   if (!money) {
-    const unit = readUnit(tokens, i);
+    const unit = readUnit(tokens, words, i);
     if (unit !== undefined) {
       i++;
       const after = tokens[i];

@@ -27,6 +27,8 @@ export interface ItemMarks {
   replaces?: string;
   /** Named only as the line being replaced: not an item of its own. */
   dropped?: true;
+  /** Said as a correction ("eh salah, bawang putih maksudnya"): it replaces the line of its family in the cart. */
+  corrects?: true;
   /** Named by the word several products share ("beras"): "berasnya 5 kg aja" may mean the rice already in the cart. */
   generic?: true;
 }

@@ -29,6 +29,9 @@ for (const [code, forms] of Object.entries(UNIT_GROUPS)) for (const f of forms.s
 /** Words that are units only right after a number ("2 l", "250 g"); alone they mean something else. */
 const GLUED_ONLY = new Set(['l', 'g', 'bh', 'gr', 'lt', 'pc', 'kgs']);
 
+/** Unit words long enough to take a typo ("papn" for papan, "rencneg" for renceng). */
+export const TYPO_PRONE_UNIT_WORDS: readonly string[] = [...UNIT_WORDS.keys()].filter((word) => word.length >= 4);
+
 /** Returns the unit code for a unit word, or undefined. */
 export function lookupUnit(word: string, afterNumber = true): string | undefined {
   if (!afterNumber && GLUED_ONLY.has(word)) return undefined;

@@ -23,7 +23,7 @@ async function playSet(folder: string): Promise<CaseResult[]> {
   }
 }
 
-describe.each(['tests/holdout/conversations', 'tests/holdout/second-set', 'tests/holdout/third-set', 'tests/holdout/fourth-set'])('conversation set %s', (folder) => {
+describe.each(['tests/holdout/conversations', 'tests/holdout/second-set', 'tests/holdout/third-set', 'tests/holdout/fourth-set', 'tests/holdout/fifth-set'])('conversation set %s', (folder) => {
   test('95% or more store exactly what the resident meant, and no failure stores anything else', async () => {
     const results = await playSet(folder);
     expect(results.length).toBeGreaterThanOrEqual(120);

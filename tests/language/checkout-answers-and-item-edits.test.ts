@@ -316,3 +316,32 @@ describe('words that look like edits but are not', () => {
     expect(understand('ga jadi, 2 kilo aja', catalog)).toMatchObject({ intent: 'order', quantityCorrection: { value: 2, unit: 'kg' } });
   });
 });
+
+describe('fifth-set rules', () => {
+  test.each([
+    ['cahs aja', 'cod'],
+    ['byr ditmpat', 'cod'],
+    ['qirs', 'qris'],
+    ['bayar tunia', 'cod'],
+    ['trasnfer', 'transfer'],
+  ])('mistyped payment %j pays by %s', (text, payment) => {
+    expect(understand(text, catalog).payment).toBe(payment);
+  });
+
+  test.each([
+    ['kopi 2 rencneg', { productId: 'KOPI-SACHET', unit: 'renceng', quantity: 2 }],
+    ['telor 1 papn', { productId: 'TELUR', unit: 'papan', quantity: 1 }],
+    ['kopinya 1 renceng aja deh bukan sachet', { productId: 'KOPI-SACHET', unit: 'renceng', quantity: 1 }],
+    ['pagi kak mau pesn berat 5kg', { productId: 'BERAS-MED', unit: 'kg', quantity: 5 }],
+  ])('%j is read with the unit meant', (text, item) => {
+    expect(understand(text, catalog).items).toMatchObject([item]);
+  });
+
+  test('a mistyped unit is read only after a number: "pick up" is not "pack"', () => {
+    expect(understand("I'll pick it up", catalog)).toMatchObject({ fulfilment: 'pickup', clarifications: [] });
+  });
+
+  test('"eh salah, bawang putih maksudnya" is said as a correction', () => {
+    expect(understand('eh salah, bawang putih maksudnya, 1 kg', catalog).items).toMatchObject([{ productId: 'BAWANG-PUTIH', corrects: true }]);
+  });
+});
