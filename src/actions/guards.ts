@@ -35,6 +35,9 @@ export const guards: Record<string, Guard> = {
   cancelsCartInProgress: (context) =>
     (context.conversation.cart.length > 0 || readPending(context).length > 0) && !(context.input.kind === 'message' && context.input.understanding.refersToPlacedOrder),
   looksLikeAddress: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress === true,
+  // "bisa dianter sekarang gak?" at the address question: said the address is still needed; a
+  // question the shop answers ("buka sampai jam berapa?") goes to its answer instead.
+  neitherAddressNorShopQuestion: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress !== true && input.understanding.asks === undefined,
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
   givesCheckoutAnswers,
   needsFulfilment: (context) => missingCheckoutAnswer(context) === 'fulfilment',

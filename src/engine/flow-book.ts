@@ -34,6 +34,8 @@ export interface CompiledTransition {
   reply: CompiledReply[];
   target?: StateRef;
   reenter: boolean;
+  /** Ask the current state's question again after the replies ("ongkirnya berapa?" mid-checkout). */
+  reask: boolean;
   /** file:line, for logs. */
   source: string;
 }
@@ -44,6 +46,8 @@ export interface CompiledState {
   on: CompiledTransition[];
   always: CompiledTransition[];
   otherwise?: CompiledTransition;
+  /** The open question in short form, for transitions that `reask`. */
+  ask: CompiledReply[];
 }
 
 export interface CompiledFlow {

@@ -62,6 +62,8 @@ const transitionFields = {
   target: z.string().min(1).optional(),
   /** Run the target's entry even when it is the current state. */
   reenter: z.boolean().optional(),
+  /** Without a target: say the open question of the state the conversation stays in again (its `ask`). */
+  reask: z.boolean().optional(),
 };
 
 export const matchedTransitionSchema = z.strictObject({
@@ -77,6 +79,8 @@ export const stateSchema = z.strictObject({
   always: z.array(plainTransitionSchema).optional(),
   /** A message nothing else matched while in this state. */
   otherwise: plainTransitionSchema.optional(),
+  /** The state's open question in short form, said again after a question answered elsewhere (`reask`). */
+  ask: z.array(replyRefSchema).optional(),
 });
 
 export const flowFileSchema = z.strictObject({

@@ -92,6 +92,7 @@ export function compileFlows(sources: { file: string; text: string }[], registry
         on: (state.on ?? []).map((t, i) => compiler.transition(file, flow.id, t, [...base, 'on', i])),
         always: (state.always ?? []).map((t, i) => compiler.transition(file, flow.id, t, [...base, 'always', i])),
         otherwise: state.otherwise ? compiler.transition(file, flow.id, state.otherwise, [...base, 'otherwise']) : undefined,
+        ask: compiler.replies(file, state.ask ?? [], [...base, 'ask']),
       });
     }
     flows.set(flow.id, {
@@ -175,7 +176,7 @@ function checkEffectEvents(parsed: ParsedFile[], book: Pick<FlowBook, 'flows' | 
     }
   }
 }
-type RawTransition = { match?: MatchSpec | MatchSpec[]; guard?: string; do?: z.infer<typeof actionRefSchema>[]; reply?: unknown[]; target?: string; reenter?: boolean };
+type RawTransition = { match?: MatchSpec | MatchSpec[]; guard?: string; do?: z.infer<typeof actionRefSchema>[]; reply?: unknown[]; target?: string; reenter?: boolean; reask?: boolean };
 
 function createCompiler(registry: FlowRegistry, checkLocaleKey: LocaleKeyCheck, stateExists: (ref: StateRef) => boolean, report: Report) {
   const guard = (file: ParsedFile, spec: string, path: Path): CompiledGuard | undefined => {
@@ -236,6 +237,7 @@ function createCompiler(registry: FlowRegistry, checkLocaleKey: LocaleKeyCheck, 
       reply: replies(file, raw.reply ?? [], [...path, 'reply']),
       target: raw.target ? target(file, flowId, raw.target, [...path, 'target']) : undefined,
       reenter: raw.reenter ?? false,
+      reask: raw.reask ?? false,
       source: `${basename(file.file)}:${lineOf(file.doc, file.lines, path)}`,
     };
   };

@@ -58,6 +58,8 @@ export function transition(book: FlowBook, conversation: Conversation, input: Tr
     runActions(chosen.do);
     renderReplies(chosen.reply);
     if (chosen.target) enter(chosen.target, chosen.reenter, chosen.source);
+    // The question still open ("ongkirnya berapa?" answered, then "Diambil atau diantar?" again).
+    else if (chosen.reask) renderReplies(findState(book, draft)?.ask ?? []);
   };
 
   const chosen = selectTransition(book, draft, input, passes);

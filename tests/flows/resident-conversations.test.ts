@@ -680,3 +680,25 @@ describe('a price question about the cart, mid-checkout', () => {
     expect(order?.fulfilment.address).toContain('gg. asoka no 10');
   });
 });
+
+describe('a question asked mid-checkout', () => {
+  test('is answered, then the open question is asked again', async () => {
+    const phone = '+6281233300094';
+    await say(phone, 'gula 2 kg');
+    const fee = await say(phone, 'ongkirnya berapa?');
+    expect(fee).toContain('Ongkir Rp5.000');
+    expect(fee).toContain('Balas *1* untuk ambil di gerai atau *2* untuk diantar');
+    await say(phone, '2');
+    const hours = await say(phone, 'buka sampai jam berapa?');
+    expect(hours).toContain('Gerai buka');
+    expect(hours).toContain('Ke alamat mana diantar?');
+    await say(phone, 'jl melati no 3');
+    const unsold = await say(phone, 'ada rokok?');
+    expect(unsold).toContain('rokok tidak dijual');
+    expect(unsold).toContain('Balas dengan angka cara bayar');
+    await say(phone, 'cod');
+    expect(await say(phone, 'berapa harga kalo 5 kilo?')).toContain('Balas *YA* untuk memesan');
+    await say(phone, 'ya');
+    expect(lines(await latestOrder(phone))).toEqual(['GULA 2 kg']);
+  });
+});
