@@ -370,11 +370,16 @@ function lineForEditedAmount(context: FlowContext): { line: CartLine; item: Item
   const { understanding } = context.input;
   const { amount, edit } = understanding;
   if (!amount || amount.amountRp !== undefined || (edit !== 'add' && edit !== 'reduce') || understanding.items.length > 0 || understanding.clarifications.length > 0) return undefined;
-  const fits = context.conversation.cart.flatMap((line) => {
+  const fits = linesFitting(context, amount);
+  return fits.length === 1 ? { ...fits[0], edit } : undefined;
+}
+
+/** The cart lines an amount can be an amount of (a unitless one in each line's own unit), with it as their item. */
+function linesFitting(context: FlowContext, amount: NonNullable<Understanding['amount']>): Array<{ line: CartLine; item: ItemRequest }> {
+  return context.conversation.cart.flatMap((line) => {
     const resolved = resolveAmount(amount.unit === undefined ? { ...amount, unit: line.unit } : amount, line.productId, context.facts.catalog.index);
     return 'item' in resolved ? [{ line, item: resolved.item }] : [];
   });
-  return fits.length === 1 ? { ...fits[0], edit } : undefined;
 }
 
 export function editsAmountOfOneLine(context: FlowContext): boolean {
@@ -412,11 +417,8 @@ export function cartLineAskedAbout(context: FlowContext): { productId: string; i
   if (understanding.intent !== 'price' || understanding.items.length > 0 || understanding.clarifications.length > 0) return undefined;
   const { amount } = understanding;
   if (!amount) return context.conversation.cart.length === 1 ? { productId: context.conversation.cart[0].productId } : undefined;
-  const fits = context.conversation.cart.flatMap((line) => {
-    const resolved = resolveAmount(amount, line.productId, context.facts.catalog.index);
-    return 'item' in resolved ? [{ productId: line.productId, item: resolved.item }] : [];
-  });
-  return fits.length === 1 ? fits[0] : undefined;
+  const fits = linesFitting(context, amount);
+  return fits.length === 1 ? { productId: fits[0].line.productId, item: fits[0].item } : undefined;
 }
 
 /** The one product a price question asked about, if only one ("telor sepapan brp?"). */

@@ -250,8 +250,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       }
       settlePending(i);
       // A clause without a product ("5 kg juga") leaves the one before it the last named.
-      if (current !== undefined) closed = current.productIds.length > 0 ? current : undefined;
-      if (current !== undefined) awaiting = current.productIds.length > 0 && current.quantity === undefined && current.unclearQuantity === undefined ? current : undefined;
+      if (current !== undefined) {
+        const named = current.productIds.length > 0;
+        closed = named ? current : undefined;
+        awaiting = named && current.quantity === undefined && current.unclearQuantity === undefined ? current : undefined;
+      }
       current = undefined;
       last = 'other';
       i++;
