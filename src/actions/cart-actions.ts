@@ -145,7 +145,7 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
   // "eh salah, bawang putih maksudnya").
   const swapped = item.replaces ??
     (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined) ??
-    (((item.exact && implied) || item.corrects) && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
+    (((item.exact && implied) || (item.corrects && !item.generic)) && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
   if (swapped !== undefined) return replaceLine(context, swapped, item);
   // Naming a product already there (or already named) without an amount or an edit word
   // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.
