@@ -63,7 +63,9 @@ describe('editCart', () => {
 
   test('remove and replace', () => {
     expect(editCart(cart, 'remove', { productId: 'BERAS-MED', unit: 'kg', quantity: 1 })).toEqual([cart[1]]);
-    expect(editCart(cart, 'replace', { productId: 'BERAS-MED', unit: 'kg', quantity: 1 })).toEqual([cart[1], { productId: 'BERAS-MED', unit: 'kg', quantity: 1 }]);
+    // The new line takes the place of the one it replaces; a product not in the cart goes last.
+    expect(editCart(cart, 'replace', { productId: 'BERAS-MED', unit: 'kg', quantity: 1 })).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 1 }, cart[1]]);
+    expect(editCart(cart, 'replace', { productId: 'GULA', unit: 'kg', quantity: 1 })).toEqual([...cart, { productId: 'GULA', unit: 'kg', quantity: 1 }]);
   });
 
   test('does not change the cart it is given', () => {

@@ -90,8 +90,8 @@ describe('dispatcher on in-memory stores', () => {
     const session = chat.sessionOf(BUDI)!;
     expect(session.cart).toEqual([
       { productId: 'BERAS-MED', unit: 'kg', quantity: 2 },
-      { productId: 'TELUR', unit: 'butir', quantity: 3 },
       { productId: 'MINYAKITA', unit: 'liter', quantity: 1 },
+      { productId: 'TELUR', unit: 'butir', quantity: 3 },
     ]);
     // One save per message, each on the version the previous one left.
     expect(session.version).toBe(5);

@@ -73,10 +73,11 @@ describe('order flow', () => {
     // 2 kg beras 27.000 + 3 butir 6.000 + 1 liter 15.700
     expect(reply).toContain('Subtotal: Rp48.700');
     const session = await chat.models.Session.findOne({ phone: BUDI }).lean();
+    // A changed line keeps its place in the cart.
     expect(session!.cart).toEqual([
       { productId: 'BERAS-MED', unit: 'kg', quantity: 2 },
-      { productId: 'TELUR', unit: 'butir', quantity: 3 },
       { productId: 'MINYAKITA', unit: 'liter', quantity: 1 },
+      { productId: 'TELUR', unit: 'butir', quantity: 3 },
     ]);
     expect((await chat.send(BUDI, 'batal')).join('\n')).toContain('keranjang dikosongkan');
     expect((await chat.models.Session.findOne({ phone: BUDI }).lean())!.cart).toEqual([]);
