@@ -12,7 +12,7 @@ const AFFIRMATIONS = new Set(['ya', 'ok', 'oke', 'yes', 'yup', 'betul', 'benar',
 const CONSENT_TAIL = new Set([
   ...AFFIRMATIONS,
   'batal', 'cancel', 'hapus', 'aja', 'saja', 'deh', 'dong', 'kak', 'ya', 'sudah', 'tolong', 'please', 'pls', 'makasih', 'terima', 'kasih', 'thanks', 'thank', 'you',
-  'pesan', 'pesanan', 'order', 'saya', 'itu', 'ini', 'nya', 'the', 'it', 'my', 'that', 'one', 'nomor', 'no', 'sure', 'confirm', 'correct', 'right', 'go', 'ahead', 'yakin',
+  'pesan', 'pesanan', 'order', 'saya', 'itu', 'ini', 'nya', 'mau', 'tersebut', 'tadi', 'yang', 'the', 'it', 'my', 'that', 'one', 'nomor', 'no', 'sure', 'confirm', 'correct', 'right', 'go', 'ahead', 'yakin',
 ]);
 
 export function detectConfirmation(words: readonly (string | undefined)[]): 'yes' | 'no' | undefined {

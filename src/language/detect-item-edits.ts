@@ -10,7 +10,7 @@ const TAKE_BACK_CUES = new Set(['salah', 'maksudnya', 'maksud', 'ralat', 'koreks
 /** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
 const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus']);
 /** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
-const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm']);
+const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm', 'saya', 'aku', 'mau', 'minta']);
 
 /**
  * How each item of a message changes the cart, read from the words around it: the nearest

@@ -31,6 +31,9 @@ export function detectQuantityCorrection(a: MessageAnalysis, address?: { start: 
     // A unit word alone ("kilo") reads as one of it: that is not an amount given.
     if (reading === undefined || reading.quantity.implicit || reading.quantity.amountRp !== undefined || reading.quantity.value <= 0) continue;
     if (reading.quantity.unit === undefined && reading.quantity.value > MAX_BARE_AMOUNT) return undefined;
+    // "ganti jadi 20 bungkus aja, 1 dus kebanyakan": the amount after the cue, said to be the one
+    // ("aja"), is meant; what a later clause says about the old one is a reason.
+    if (found === undefined && CORRECTION_CUES.has(a.words[i - 1] ?? '') && a.words[reading.end] === 'aja' && a.tokens[reading.end + 1]?.kind === 'sep') return reading.quantity;
     if (found !== undefined) return undefined;
     found = reading.quantity;
     i = reading.end - 1;

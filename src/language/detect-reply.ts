@@ -9,6 +9,8 @@ const YES_TAIL = new Set([
   'konfirmasi', 'lanjutkan', 'proses', 'diproses', 'mantap', 'wis', 'wes',
   // Thanks and blessings after the yes ("iya kak betul semua, terima kasih ya, semoga berkah", "matur nuwun").
   'terima', 'kasih', 'banyak', 'matur', 'nuwun', 'semoga', 'berkah', 'silakan', 'nak', 'eh', 'sekali',
+  // "Ya, ringkasan pesanan tersebut sudah benar, silakan diproses."
+  'pesanan', 'ringkasan', 'tersebut',
   // English ("yes correct", "ok confirm", "yes that's right, go ahead").
   'correct', 'right', 'confirm', 'confirmed', 'go', 'ahead', 'that', 'thats', 's', 'is', 'it', 'all', 'good', 'fine', 'thanks', 'thank', 'you', 'the', 'order', 'place', 'sure',
 ]);

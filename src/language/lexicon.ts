@@ -151,10 +151,10 @@ export const STATUS_QUESTION_WORDS = wordSet('gimana mana dimana sampai sudah be
 export const STATUS_SUBJECT_WORDS = wordSet('pesanan kurir order');
 /** Words that point back at an earlier order ("beras yg sy pesen td"). */
 export const PAST_REFERENCE_WORDS = wordSet('tadi kemarin yang');
-export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang dek om tante gan min admin sis bro bos boss');
+export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang bg dek om tante gan min admin sis bro bos boss');
 export const PARTICLE_WORDS = wordSet('deh dong aja sih nih tuh kok lah loh kan nah yuk ni tu');
 export const SEPARATOR_WORDS = wordSet('dan sama dengan plus serta terus trus lalu juga');
-export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap gaskeun monggo cus cuss');
+export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap mantul gaskeun monggo cus cuss');
 export const NO_WORDS = wordSet('tidak jangan no gajadi');
 export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 /** Words that only appear in addresses: a message with them and no product is an address, not an order. */
@@ -191,7 +191,7 @@ const COMMON = wordSet(`
   wkwkwk haha hehe hihi xixi x tes test sampai ok lho kirain mantap gaskeun setuju list daftar
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
-  selamat via ongkir cooking drinking bird birds eye harus mesti it its ill im been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya bukan
+  selamat via ongkir cooking drinking bird birds eye harus mesti actually it its ill im been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya bukan
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,

@@ -7,9 +7,10 @@ import { loadConversationSet, playConversationSet, type CaseResult } from '../..
 import { demoCoop } from '../../src/demo/coop.js';
 import { start } from '../../src/main.js';
 
-// Two sets of 130 whole conversations each, written by people who had not seen the parser
-// (tests/holdout/*). Each must be understood at 95% or more, and no failure may store an
-// order, address, payment or cancellation the resident did not ask for.
+// Six sets of whole conversations (60 to 130 each), written by people who had not seen the
+// parser (tests/holdout/*), each scored once before the code was changed for it. Each must be
+// understood at 95% or more, and no failure may store an order, address, payment or
+// cancellation the resident did not ask for.
 
 /** Plays a set on its own freshly seeded service: one set's orders must not use up another's stock. */
 async function playSet(folder: string): Promise<CaseResult[]> {
@@ -23,10 +24,17 @@ async function playSet(folder: string): Promise<CaseResult[]> {
   }
 }
 
-describe.each(['tests/holdout/conversations', 'tests/holdout/second-set', 'tests/holdout/third-set', 'tests/holdout/fourth-set', 'tests/holdout/fifth-set'])('conversation set %s', (folder) => {
+describe.each([
+  ['tests/holdout/conversations', 130],
+  ['tests/holdout/second-set', 130],
+  ['tests/holdout/third-set', 130],
+  ['tests/holdout/fourth-set', 120],
+  ['tests/holdout/fifth-set', 120],
+  ['tests/holdout/sixth-set', 60],
+])('conversation set %s', (folder, size) => {
   test('95% or more store exactly what the resident meant, and no failure stores anything else', async () => {
     const results = await playSet(folder);
-    expect(results.length).toBeGreaterThanOrEqual(120);
+    expect(results).toHaveLength(size);
     expect(results.filter((result) => !result.passed && result.silentlyWrong).map((result) => `${result.case.id}: ${result.stored.join('; ')}`)).toEqual([]);
     const passed = results.filter((result) => result.passed).length;
     expect(passed / results.length).toBeGreaterThanOrEqual(0.95);

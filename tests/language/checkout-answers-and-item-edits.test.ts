@@ -345,3 +345,23 @@ describe('fifth-set rules', () => {
     expect(understand('eh salah, bawang putih maksudnya, 1 kg', catalog).items).toMatchObject([{ productId: 'BAWANG-PUTIH', corrects: true }]);
   });
 });
+
+describe('sixth-set rules', () => {
+  test.each(['yoi sip mantul bg', 'Ya, ringkasan pesanan tersebut sudah benar, silakan diproses.', 'Iya, pesanan tersebut sudah benar.'])('%j is a yes', (text) => {
+    expect(understand(text, catalog).reply).toEqual({ yes: true });
+  });
+
+  test('"Ya, saya yakin ingin membatalkan pesanan tersebut." confirms the cancellation', () => {
+    expect(understand('Ya, saya yakin ingin membatalkan pesanan tersebut.', catalog).confirmation).toBe('yes');
+  });
+
+  test('"ganti jadi 20 bungkus aja, 1 dus kebanyakan" corrects to the amount after the cue', () => {
+    expect(understand('eh actually ganti jadi 20 bungkus aja, 1 dus kebanyakan', catalog).quantityCorrection).toEqual({ value: 20, unit: 'bungkus' });
+  });
+
+  test('"susu kental manisnya saya ganti dengan kopi sachet dua renceng" swaps the line', () => {
+    expect(understand('Maaf, susu kental manisnya saya ganti dengan kopi sachet dua renceng saja.', catalog).items).toMatchObject([
+      { productId: 'KOPI-SACHET', unit: 'renceng', quantity: 2, replaces: 'SKM' },
+    ]);
+  });
+});
