@@ -193,16 +193,20 @@ function changeNote(context: FlowContext, edit: 'replace' | 'remove', productId:
 
 /** The one cart line of the same category ("ganti yang premium aja" with Beras Medium in the cart). */
 function siblingInCart(context: FlowContext, productId: string): string | undefined {
-  const category = findProduct(context.facts, productId)?.category;
-  const siblings = context.conversation.cart.filter((line) => findProduct(context.facts, line.productId)?.category === category);
-  return siblings.length === 1 ? siblings[0].productId : undefined;
+  const category = (id: string) => findProduct(context.facts, id)?.category;
+  return onlyLineLike(context, productId, category);
 }
 
 /** The one cart line of another variety of the product (Beras Medium for Beras Premium: same first name word). */
 function familyLineInCart(context: FlowContext, productId: string): string | undefined {
   const family = (id: string) => findProduct(context.facts, id)?.name.split(' ')[0].toLowerCase();
-  const own = family(productId);
-  const lines = context.conversation.cart.filter((line) => line.productId !== productId && family(line.productId) === own);
+  return onlyLineLike(context, productId, family, true);
+}
+
+/** The product of the only cart line sharing `trait` with `productId` (other than its own line when `othersOnly`). */
+function onlyLineLike(context: FlowContext, productId: string, trait: (id: string) => string | undefined, othersOnly = false): string | undefined {
+  const own = trait(productId);
+  const lines = context.conversation.cart.filter((line) => !(othersOnly && line.productId === productId) && trait(line.productId) === own);
   return lines.length === 1 ? lines[0].productId : undefined;
 }
 
@@ -333,16 +337,21 @@ function impliedLineOf(context: FlowContext, productId: unknown): CartLine | und
   return product && line && line.quantity === 1 && line.unit === product.units[0].code ? line : undefined;
 }
 
-/** The amount of a message that is only an amount ("5 kg", "setengah kilo"), for the line added just before without one. */
-export function givesAmountForImpliedLine(context: FlowContext): boolean {
-  if (context.input.kind !== 'message') return false;
+/** "5 kg" alone, for the line added just before without an amount: that line and the amount as its item. */
+function amountForImpliedLine(context: FlowContext): { line: CartLine; item: ItemRequest } | undefined {
+  if (context.input.kind !== 'message') return undefined;
   const { understanding } = context.input;
   const { amount } = understanding;
-  if (!amount || amount.amountRp !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0 || understanding.question) return false;
+  if (!amount || amount.amountRp !== undefined || understanding.items.length > 0 || understanding.clarifications.length > 0 || understanding.question) return undefined;
   // A bare digit answers the menu on screen.
-  if (amount.unit === undefined) return false;
+  if (amount.unit === undefined) return undefined;
   const line = impliedLineOf(context, context.conversation.vars.impliedLine);
-  return line !== undefined && 'item' in resolveAmount(amount, line.productId, context.facts.catalog.index);
+  const resolved = line ? resolveAmount(amount, line.productId, context.facts.catalog.index) : undefined;
+  return line && resolved && 'item' in resolved ? { line, item: resolved.item } : undefined;
+}
+
+export function givesAmountForImpliedLine(context: FlowContext): boolean {
+  return amountForImpliedLine(context) !== undefined;
 }
 
 /** cart.fillImpliedAmount: the amount sent on its own becomes the amount of the line added just before. */
@@ -350,14 +359,11 @@ export const fillImpliedAmount: PureAction<Record<string, never>> = {
   kind: 'pure',
   params: noParams,
   run(context) {
-    const line = impliedLineOf(context, context.conversation.vars.impliedLine);
+    const target = amountForImpliedLine(context);
     delete context.conversation.vars.impliedLine;
-    const amount = context.input.kind === 'message' ? context.input.understanding.amount : undefined;
-    if (!line || !amount) return;
-    const resolved = resolveAmount(amount, line.productId, context.facts.catalog.index);
-    if (!('item' in resolved)) return;
-    const problems = applyItem(context, 'replace', resolved.item);
-    return problems.length > 0 ? problems : [changeNote(context, 'replace', line.productId)];
+    if (!target) return;
+    const problems = applyItem(context, 'replace', target.item);
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', target.line.productId)];
   },
 };
 

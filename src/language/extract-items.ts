@@ -1,6 +1,6 @@
 import type { MessageAnalysis } from './analyze-message.js';
 import { CLASSIFIERS, matchProductAt, type Catalog, type ProductMatch } from './catalog.js';
-import { ADDRESS_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
+import { ADDRESS_WORDS, NO_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
 import { CORRECTION_CUES } from './detect-quantity-correction.js';
 import { readQuantityAt, type Quantity } from './parse-quantity.js';
 import type { Clarification, ItemMarks, ItemRequest } from './types.js';
@@ -115,13 +115,13 @@ function readAfterword(a: MessageAnalysis, catalog: Catalog, before: ItemFrame, 
   // kept ("ganti medium aja, yg premium mahal") it only says why.
   let k = before.start - 1;
   while (k >= 0 && a.words[k] === '') k--;
-  return REFUSING_WORDS.has(a.words[k] ?? '') ? undefined : 'describes';
+  return refuses(a.words[k] ?? '') ? undefined : 'describes';
 }
 
 const ALSO_WORDS = new Set(['juga', 'lagi', 'tambah']);
 
 /** A word before a product that takes it back ("ga jadi premium", "bukan beras"). */
-const REFUSING_WORDS = new Set(['gajadi', 'bukan', 'jangan', 'tidak', 'hapus']);
+const refuses = (word: string): boolean => NO_WORDS.has(word) || word === 'bukan' || word === 'hapus';
 
 /**
  * "mau pesn berat 5kg sm gula 1kg": phones autocorrect "beras" to "berat" (weight). Read as
