@@ -413,18 +413,23 @@ export const editAmountOfOneLine: PureAction<Record<string, never>> = {
 };
 
 /**
- * A price question naming no goods, about the cart: "harganya berapa?" with one line, or
- * "berapa kalo 5 kilo?" with the one line sold by the kilo. The line's product, and the
- * amount asked as an item of it.
+ * A price question naming no goods: "harganya berapa?" with one line in the cart, "berapa kalo
+ * 5 kilo?" with the one line sold by the kilo, or "sepapan brp?" right after asking about eggs.
+ * The product, the amount asked as an item of it, and whether it came from the cart.
  */
-export function cartLineAskedAbout(context: FlowContext): { productId: string; item?: ItemRequest } | undefined {
+export function productAskedAbout(context: FlowContext): { productId: string; item?: ItemRequest; from: 'cart' | 'priced' } | undefined {
   if (context.input.kind !== 'message') return undefined;
   const { understanding } = context.input;
   if (understanding.intent !== 'price' || understanding.items.length > 0 || understanding.clarifications.length > 0) return undefined;
   const { amount } = understanding;
-  if (!amount) return context.conversation.cart.length === 1 ? { productId: context.conversation.cart[0].productId } : undefined;
+  const { cart } = context.conversation;
+  if (!amount) return cart.length === 1 ? { productId: cart[0].productId, from: 'cart' } : undefined;
   const fits = linesFitting(context, amount);
-  return fits.length === 1 ? { productId: fits[0].line.productId, item: fits[0].item } : undefined;
+  if (fits.length === 1) return { productId: fits[0].line.productId, item: fits[0].item, from: 'cart' };
+  const priced = fits.length === 0 ? pricedProduct(context) : undefined;
+  if (!priced) return undefined;
+  const resolved = resolveAmount(amount, priced, context.facts.catalog.index);
+  return 'item' in resolved ? { productId: priced, item: resolved.item, from: 'priced' } : undefined;
 }
 
 /** The one product a price question asked about, if only one ("telor sepapan brp?"). */
@@ -454,6 +459,12 @@ export const rememberPricedProduct: PureAction<Record<string, never>> = {
     const { understanding } = context.input;
     const ids = new Set([...understanding.items.map((item) => item.productId), ...understanding.clarifications.flatMap((c) => (c.kind === 'ambiguous_product' ? c.candidates : c.kind === 'unit_not_sold' ? [c.productId] : []))]);
     delete context.conversation.vars.pricedAmount;
+    // "sepapan brp?" about the eggs just asked about: "oke itu" after it means a tray of them.
+    const again = ids.size === 0 ? productAskedAbout(context) : undefined;
+    if (again?.from === 'priced' && again.item && 'quantity' in again.item) {
+      context.conversation.vars.pricedAmount = { unit: again.item.unit, quantity: again.item.quantity };
+      return;
+    }
     if (ids.size !== 1) {
       delete context.conversation.vars.pricedProduct;
       return;

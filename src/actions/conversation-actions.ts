@@ -41,14 +41,22 @@ export const countVar: PureAction<{ name: keyof SessionVars }> = {
   },
 };
 
-/** cancel.rememberNumber: the order number the message named ("batal 1001"), or none (the latest order). */
+/**
+ * cancel.rememberNumber: the order number the message named ("batal 1001"), the goods it named
+ * ("yg kopi barusan batalin"), or neither (the latest order).
+ */
 export const rememberOrderNumber: PureAction<Record<string, never>> = {
   kind: 'pure',
   params: noParams,
   run(context) {
-    const number = context.input.kind === 'message' ? context.input.understanding.orderNumber : undefined;
-    if (number === undefined) delete context.conversation.vars.askedOrderNumber;
-    else context.conversation.vars.askedOrderNumber = number;
+    const { vars } = context.conversation;
+    const understanding = context.input.kind === 'message' ? context.input.understanding : undefined;
+    const number = understanding?.orderNumber;
+    if (number === undefined) delete vars.askedOrderNumber;
+    else vars.askedOrderNumber = number;
+    const goods = understanding?.intent === 'order' ? [...new Set(understanding.items.map((item) => item.productId))] : [];
+    if (goods.length === 0) delete vars.askedOrderGoods;
+    else vars.askedOrderGoods = goods;
   },
 };
 

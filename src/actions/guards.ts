@@ -1,7 +1,7 @@
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
-import { answersPriceQuestion, cartLineAskedAbout, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
+import { answersPriceQuestion, productAskedAbout, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
 import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
@@ -29,8 +29,13 @@ export const guards: Record<string, Guard> = {
   givesAmountForImpliedLine,
   editsAmountOfOneLine,
   editsAmountOfUnclearLine,
-  asksPriceOfCartLine: (context) => cartLineAskedAbout(context) !== undefined,
+  asksPriceOfKnownProduct: (context) => productAskedAbout(context) !== undefined,
   isCancelRequest: ({ input }) => input.kind === 'message' && input.understanding.intent === 'cancel',
+  /** "yg kopi barusan batalin" with nothing in the cart: the goods of an order already placed. */
+  removesGoodsOfPlacedOrder: ({ input, conversation }) =>
+    input.kind === 'message' && conversation.cart.length === 0 && input.understanding.items.length > 0 && input.understanding.items.every((item) => item.edit === 'remove'),
+  /** The order to cancel holds more than the goods the resident named. */
+  cancelsWholeOrder: ({ input }) => input.kind === 'event' && input.event.data?.wholeOrder === 1,
   // "batalkan pesanan yang tadi", "batal 1001" are about an order already placed, not the cart being built.
   cancelsCartInProgress: (context) =>
     (context.conversation.cart.length > 0 || readPending(context).length > 0) && !(context.input.kind === 'message' && context.input.understanding.refersToPlacedOrder),

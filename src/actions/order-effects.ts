@@ -86,12 +86,21 @@ export const findCancellableOrder: Effect<Record<string, never>> = {
   async run(context) {
     // "batal 1001" means that order, never the latest one in its place.
     const asked = context.conversation.vars.askedOrderNumber as number | undefined;
-    const filter = { coopId: context.coop._id, phone: context.phone, status: { $ne: 'cancelled' as const }, ...(asked !== undefined ? { number: asked } : {}) };
+    // "yg kopi barusan batalin": the latest order holding the coffee.
+    const goods = context.conversation.vars.askedOrderGoods as string[] | undefined;
+    const filter = {
+      coopId: context.coop._id,
+      phone: context.phone,
+      status: { $ne: 'cancelled' as const },
+      ...(asked !== undefined ? { number: asked } : goods !== undefined ? { 'items.productId': { $all: goods } } : {}),
+    };
     const latest = await context.models.Order.findOne(filter).sort({ placedAt: -1, number: -1 }).lean();
     if (!latest && asked !== undefined) return { name: 'cancel.not_found', data: { number: asked } };
     if (!latest) return { name: 'cancel.none' };
     if (latest.status !== 'new') return { name: 'cancel.too_late', data: { number: latest.number, status: { t: `status:state.${latest.status}` } } };
-    return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, cancelNumber: latest.number } };
+    // "minyaknya ga jadi" about an order that holds more: a placed order is cancelled whole, so say so.
+    const wholeOrder = goods !== undefined && latest.items.some((item) => !goods.includes(item.productId)) ? 1 : 0;
+    return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, cancelNumber: latest.number, wholeOrder } };
   },
 };
 

@@ -37,6 +37,8 @@ export const sessionVarsSchema = z.object({
   fulfilmentAsks: z.number().int().nonnegative().optional(),
   /** The order number "batal 1001" named, for finding that order rather than the latest. */
   askedOrderNumber: z.number().int().positive().optional(),
+  /** The goods "yg kopi barusan batalin" named, for finding the order that holds them. */
+  askedOrderGoods: z.array(z.string().min(1)).optional(),
   /** The order "batal" asked to cancel, while the resident confirms. */
   cancelNumber: z.number().int().positive().optional(),
 });

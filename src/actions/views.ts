@@ -3,7 +3,7 @@ import type { View } from '../engine/registry.js';
 import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
 import { unitPrices } from './unit-prices.js';
-import { cartLineAskedAbout, readPending } from './cart-actions.js';
+import { productAskedAbout, readPending } from './cart-actions.js';
 import { fulfilmentOptions, paymentOptions, showsSavingsFigures, type PaymentMethod } from './order-options.js';
 
 const numbered = (items: string[]): ReplyMessage[] => items.map((label, index) => ({ key: 'common:numbered', params: { n: index + 1, label } }));
@@ -98,8 +98,8 @@ export const views: Record<string, View> = {
     };
   },
   /** "berapa harga kalo 5 kilo kak?" about the sugar in the cart: that amount of it, priced. */
-  cartLinePrice: (context) => {
-    const asked = cartLineAskedAbout(context);
+  askedProductPrice: (context) => {
+    const asked = productAskedAbout(context);
     const product = asked ? findProduct(context.facts, asked.productId) : undefined;
     if (!asked || !product) return { list: { list: [] } };
     const item = asked.item && 'quantity' in asked.item ? asked.item : undefined;

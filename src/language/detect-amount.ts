@@ -6,7 +6,7 @@ import type { Clarification, ItemRequest } from './types.js';
 import { resolveUnit } from './units.js';
 
 /** Words that may surround an amount given on its own ("mau 2 papan ya kak", "yaudah 1 aja"). */
-const AMOUNT_FILLERS = new Set(['mau', 'pesan', 'beli', 'ambil', 'order', 'minta', 'jadi', 'tolong', 'saya', 'itu', 'ini', 'yang', 'tambah', 'kurangi', 'lagi', 'aja', 'dulu', 'cukup', 'untuk', 'buat', '']);
+const AMOUNT_FILLERS = new Set(['mau', 'pesan', 'beli', 'ambil', 'order', 'minta', 'jadi', 'tolong', 'saya', 'itu', 'ini', 'yang', 'tambah', 'kurangi', 'lagi', 'aja', 'dulu', 'cukup', 'untuk', 'buat', 'tadi', '']);
 
 /**
  * An amount given without a product ("2 kg", "setengah kilo", "mau 2 papan", "ceban"): the

@@ -34,6 +34,9 @@ const SAVINGS_OWNER_WORDS = new Set(['my', 'it', 'saya', 'aku', 'sy', 'the']);
 const SAVINGS_WORDS = new Set(['simpanan', 'saldo', 'tabungan']);
 /** "bayar pas nyampe", "bayar nanti aja": cash when the goods arrive. */
 const PAY_ON_ARRIVAL_WORDS = new Set(['pas', 'nanti', 'waktu', 'saat', 'kalau', 'sampai', 'datang', 'ditempat']);
+/** English: "pay at the store", "pay on pickup", "pay in cash". */
+const PAY_AT_WORDS = new Set(['at', 'on', 'upon', 'in']);
+const PAY_PLACE_WORDS = new Set(['store', 'shop', 'counter', 'pickup', 'delivery', 'arrival', 'arrives', 'arrive', 'door', 'person', 'cash']);
 const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'bukan', 'belum']);
 /** Words that end an address: what follows is another answer or small talk. */
 const ADDRESS_STOP_WORDS = new Set(['eh', 'ehh', 'oh', 'oiya', 'btw', 'bayar', 'ya', 'ok', 'makasih', 'tolong', 'saya', 'tunggu', 'ditunggu', 'sekalian', 'terus', 'lalu', 'nanti', 'jam', 'besok', 'sekarang', 'kalau', 'biar', 'soalnya', 'karena']);
@@ -128,6 +131,10 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
     if (then === 'ditempat' || (place !== undefined && a.words[place] === 'tempat')) return 'cod';
   }
   if (then !== undefined && PAY_ON_ARRIVAL_WORDS.has(then)) return 'cod';
+  // "pay at the store", "pay on delivery".
+  if (then !== undefined && PAY_AT_WORDS.has(then)) {
+    for (let k = following! + 1; k < Math.min(a.words.length, following! + 4); k++) if (PAY_PLACE_WORDS.has(a.words[k] ?? '')) return 'cod';
+  }
   return undefined;
 }
 

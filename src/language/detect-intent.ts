@@ -70,7 +70,7 @@ export function detectIntent(f: IntentFeatures): IntentResult {
   if (w.has('lagi') && hasItems && !hasAny(w, PRICE_WORDS)) return { intent: 'order', edit: 'add' };
   const priceWord = hasAny(w, PRICE_WORDS);
   // "beras ada?", "mau tanya gula": asking about a product without ordering it.
-  const impliedPrice = hasItems && !orderVerb && (w.has('tanya') || ((f.hasQuestionMark || w.has('ada')) && !w.has('mau') && !w.has('dikirim') && !w.has('kalau')));
+  const impliedPrice = hasItems && !orderVerb && (w.has('tanya') || ((f.hasQuestionMark || w.has('ada')) && !w.has('mau') && !w.has('dikirim')));
   if (priceWord || impliedPrice) {
     // "pesan beras 5kg sama gula 2kg, totalnya berapa?" is an order asking for its total.
     if (orderVerb && hasItems && (w.has('total') || w.has('semua') || f.quantifiedCount >= 2)) return { intent: 'order' };

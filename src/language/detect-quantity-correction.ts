@@ -34,6 +34,10 @@ export function detectQuantityCorrection(a: MessageAnalysis, address?: { start: 
     // "ganti jadi 20 bungkus aja, 1 dus kebanyakan": the amount after the cue, said to be the one
     // ("aja"), is meant; what a later clause says about the old one is a reason.
     if (found === undefined && CORRECTION_CUES.has(a.words[i - 1] ?? '') && a.words[reading.end] === 'aja' && a.tokens[reading.end + 1]?.kind === 'sep') return reading.quantity;
+    // "tambah 5 lagi jadi 10": the amount after "jadi" is the total the line ends at.
+    if (found !== undefined && a.words[i - 1] === 'jadi' && a.words.some((word) => word === 'tambah' || word === 'kurangi')) {
+      return reading.quantity.unit === undefined && found.unit !== undefined ? { ...reading.quantity, unit: found.unit } : reading.quantity;
+    }
     if (found !== undefined) return undefined;
     found = reading.quantity;
     i = reading.end - 1;

@@ -365,6 +365,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       last = 'qty';
       continue;
     }
+    // "5 kg of the medium one": English "one" closing a product's name stands for it, not a count.
+    if (t.text === 'one' && last === 'product' && (i + 1 >= n || a.tokens[i + 1].kind === 'sep')) {
+      i++;
+      continue;
+    }
     if (!isReferenceNumber(a, i)) {
       const reading = readQuantityAt(a.tokens, a.words, i);
       if (reading !== undefined) {

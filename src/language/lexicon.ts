@@ -109,8 +109,8 @@ const SLANG_GROUPS: Record<string, string> = {
   mie: 'noodle noodles',
   ayam: 'chicken',
   baput: 'garlic',
-  bamer: 'shallot shallots',
-  cabai: 'chili chilli chilies',
+  bamer: 'shallot shallots brambang',
+  cabai: 'chili chilli chilies lombok',
   kecap: 'soy',
   susu: 'milk',
   kopi: 'coffee',
@@ -165,7 +165,7 @@ export const ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw no blok kel kec
 export const PLACE_WORDS = wordSet('teluk tanjung bukit gunung pulau sungai way utara selatan barat timur tengah raya pagar alam kos kost asrama');
 export const DELIVERY_ADDRESS_WORDS = new Set([...ADDRESS_WORDS, ...PLACE_WORDS, ...wordSet('lorong nomor nomer komplek kompleks komp dsn sebelah seberang kavling')]);
 /** Words that point at an order already placed ("batalkan pesanan yang tadi"), not the cart being built. */
-export const PLACED_ORDER_WORDS = wordSet('tadi kemarin kemaren sebelumnya previous last earlier');
+export const PLACED_ORDER_WORDS = wordSet('tadi barusan kemarin kemaren sebelumnya previous last earlier');
 
 export const EDIT_WORDS = new Map<string, 'add' | 'remove' | 'reduce' | 'replace'>([
   ['tambah', 'add'],
@@ -192,6 +192,7 @@ const COMMON = wordSet(`
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
   selamat via ongkir cooking drinking bird birds eye harus mesti actually it its ill im been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya bukan
+  id like take would wanna gonna asap
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,

@@ -702,3 +702,45 @@ describe('a question asked mid-checkout', () => {
     expect(lines(await latestOrder(phone))).toEqual(['GULA 2 kg']);
   });
 });
+
+describe('seventh- and eighth-set conversations', () => {
+  test('"sepapan brp?" after asking about eggs prices a tray, and "oke pesan itu" orders that tray', async () => {
+    const phone = '+6281233310160';
+    await say(phone, 'kak ada telur ga?');
+    expect(await say(phone, 'sepapan brp?')).toContain('1 papan = *Rp57.000*');
+    await say(phone, 'oke pesan itu');
+    expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 1 }]);
+  });
+
+  test('"kalo bawang putih?" after a price answer is another price question, not an order', async () => {
+    const phone = '+6281233310161';
+    await say(phone, 'bawang merah sekilo brp kak?');
+    expect(await say(phone, 'kalo bawang putih?')).toContain('Bawang Putih: Rp38.000/kg');
+    expect(await cartOf(phone)).toEqual([]);
+  });
+
+  test('"eh tambah 5 lagi deh jadi 10" sets the one line to 10', async () => {
+    const phone = '+6281233310162';
+    await say(phone, 'indomie 5 bungkus');
+    expect(await say(phone, 'eh tambah 5 lagi deh jadi 10')).toContain('Mi Instan jadi 10 bungkus');
+    expect(await cartOf(phone)).toEqual([{ productId: 'MIE-INSTAN', unit: 'bungkus', quantity: 10 }]);
+  });
+
+  test('"yg kopi barusan batalin" after two orders asks to cancel the order with the coffee', async () => {
+    const phone = '+6281233310163';
+    const eggs = await chat.placePickupOrder(phone, 'telor 1 papan');
+    const coffee = await chat.placePickupOrder(phone, 'kopi 1 renceng');
+    expect(await say(phone, 'eh yg kopi barusan batalin aja deh kak')).toContain(`Batalkan pesanan *#${coffee}*`);
+    expect(await say(phone, 'iya')).toContain('dibatalkan');
+    const orders = await chat.models.Order.find({ phone }, { number: 1, status: 1 }).lean();
+    expect(orders.map((order) => [order.number, order.status]).sort()).toEqual([[eggs, 'new'], [coffee, 'cancelled']].sort());
+  });
+
+  test('"minyaknya ga jadi" about an order holding more says the whole order would go, and "tidak" keeps it', async () => {
+    const phone = '+6281233310164';
+    const number = await chat.placePickupOrder(phone, 'minyak 2 liter sama gula 1 kg');
+    expect(await say(phone, 'minyaknya ga jadi deh')).toContain(`Pesanan *#${number}* (Rp48.900) berisi barang lain juga`);
+    await say(phone, 'tidak');
+    expect((await latestOrder(phone))?.status).toBe('new');
+  });
+});

@@ -365,3 +365,35 @@ describe('sixth-set rules', () => {
     ]);
   });
 });
+
+describe('seventh- and eighth-set rules', () => {
+  test.each([
+    ["I'd like to order 2 liters of cooking oil and 1 kg of sugar", [{ productId: 'MINYAKITA', unit: 'liter', quantity: 2 }, { productId: 'GULA', unit: 'kg', quantity: 1 }]],
+    ["OK I'll take 5 kg of the medium one", [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+    // An English word the shop does not sell no longer takes the amount from the product named before it.
+    ['kak literally gula aku abis, order 2 kg dong asap', [{ productId: 'GULA', unit: 'kg', quantity: 2 }]],
+    ['brambang setengah kilo, lombok rawit 2 ons nggih', [{ productId: 'BAWANG-MERAH', unit: 'kg', quantity: 0.5 }, { productId: 'CABAI-RAWIT', unit: 'ons', quantity: 2 }]],
+  ])('%j keeps every amount with its product', (text, items) => {
+    const understood = understand(text, catalog);
+    expect(understood.items).toMatchObject(items);
+    expect(understood.clarifications).toEqual([]);
+    expect(understood.looseAmount).toBeUndefined();
+  });
+
+  test('"kalo bawang putih?" asks its price; it orders nothing', () => {
+    expect(understand('kalo bawang putih?', catalog).intent).toBe('price');
+  });
+
+  test('"oke yg tadi satu papan ya" gives an amount for the product just asked about', () => {
+    expect(understand('oke yg tadi satu papan ya', catalog).amount).toEqual({ value: 1, unit: 'papan' });
+  });
+
+  test('"tambah 5 lagi jadi 10" corrects the amount to the total it names', () => {
+    expect(understand('eh tambah 5 lagi deh jadi 10', catalog).quantityCorrection).toEqual({ value: 10 });
+    expect(understand('tambah 5 bungkus lagi jadi 10', catalog).quantityCorrection).toEqual({ value: 10, unit: 'bungkus' });
+  });
+
+  test.each(['Pay at the store', "I'll pay on delivery", 'pay in cash'])('%j pays cash', (text) => {
+    expect(understand(text, catalog).payment).toBe('cod');
+  });
+});
