@@ -60,7 +60,30 @@ export function detectReply(tokens: readonly Token[], words: readonly (string | 
   const first = content[0].word;
   if (first === undefined) return undefined;
   const rest = content.slice(1);
-  if (YES_WORDS.has(first) && rest.every((c) => c.word !== undefined && (YES_WORDS.has(c.word) || YES_TAIL.has(c.word)))) return { yes: true };
+  // "jadi kak", "jadi pesan ya": the order is on.
+  if ((YES_WORDS.has(first) || first === 'jadi') && rest.every((c) => c.word !== undefined && (YES_WORDS.has(c.word) || YES_TAIL.has(c.word)))) return { yes: true };
   if (NO_WORDS.has(first) && rest.every((c) => c.word !== undefined && (NO_WORDS.has(c.word) || NO_TAIL.has(c.word)))) return { no: true };
   return undefined;
+}
+
+/** Words that hold back a yes said after them ("tunggu, ok", "belum, nanti ya"). */
+const HEDGES = new Set(['tapi', 'tunggu', 'nanti', 'belum', 'bukan', 'kalau', 'sebentar', 'bentar', 'dulu']);
+
+/**
+ * "sudah kak, suami setuju. jadi pesan ya": a yes in a clause of its own after small talk. Only
+ * when nothing before it refuses, hedges, asks or counts; whether the small talk said anything
+ * else (goods, an address, a change) is the caller's to check.
+ */
+export function endsWithYes(tokens: readonly Token[], words: readonly (string | undefined)[]): boolean {
+  let end = tokens.length;
+  while (end > 0 && tokens[end - 1].kind === 'sep') end--;
+  let start = end;
+  while (start > 0 && tokens[start - 1].kind !== 'sep') start--;
+  // One clause only: detectReply has read it already.
+  if (start === 0 || start === end) return false;
+  for (let i = 0; i < start; i++) {
+    const word = words[i];
+    if (tokens[i].kind === 'num' || tokens[i].kind === 'q' || (word !== undefined && (NO_WORDS.has(word) || HEDGES.has(word)))) return false;
+  }
+  return detectReply(tokens.slice(start, end), words.slice(start, end), false)?.yes === true;
 }

@@ -2,7 +2,7 @@ import { analyzeMessage, type MessageAnalysis } from './analyze-message.js';
 import type { Catalog } from './catalog.js';
 import { detectIntent } from './detect-intent.js';
 import { detectLanguage } from './detect-language.js';
-import { detectReply } from './detect-reply.js';
+import { detectReply, endsWithYes } from './detect-reply.js';
 import { CORRECTION_CUES, detectQuantityCorrection } from './detect-quantity-correction.js';
 import { detectAmount, detectAskedAmount } from './detect-amount.js';
 import { detectAskedTopic, detectChangeRequest } from './detect-asked-topic.js';
@@ -166,6 +166,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   if (numbered !== undefined && (intent === 'cancel' || intent === 'status')) result.orderNumber = numbered.value;
   const subscription = detectSubscription(input);
   if (subscription !== undefined) result.subscription = subscription;
+  // "sudah kak, suami setuju. jadi pesan ya": small talk that asks, changes and orders nothing, then a yes.
+  if (result.reply === undefined && saysNothingElse(result) && endsWithYes(a.tokens, a.words)) result.reply = { yes: true };
   return result;
 }
 
@@ -179,4 +181,11 @@ function reducesAt(a: MessageAnalysis, i: number): boolean {
   while (next < a.tokens.length && a.words[next] === '') next++;
   const token = a.tokens[next];
   return token === undefined || token.kind !== 'word' || a.infos[next]?.kind === 'product' || a.infos[next]?.kind === 'number' || a.infos[next]?.kind === 'unit' || EDIT_WORDS.has(a.words[next] ?? '') || PARTICLE_WORDS.has(a.words[next] ?? '') || POLITE_WORDS.has(a.words[next] ?? '') || a.words[next] === 'lagi';
+}
+
+/** True when the message carries nothing a flow acts on besides a yes or no. */
+function saysNothingElse(result: Understanding): boolean {
+  return (result.intent === 'unknown' || result.intent === 'order' || result.intent === 'greeting') && result.items.length === 0 && result.clarifications.length === 0 &&
+    result.question !== true && result.edit === undefined && result.fulfilment === undefined && result.address === undefined && result.payment === undefined &&
+    result.changeRequest === undefined && result.quantityCorrection === undefined && result.amount === undefined && result.asks === undefined && result.readsAsAddress !== true;
 }

@@ -397,3 +397,13 @@ describe('seventh- and eighth-set rules', () => {
     expect(understand(text, catalog).payment).toBe('cod');
   });
 });
+
+describe('a yes in a clause of its own after small talk', () => {
+  test.each(['sudah kak, suami setuju. jadi pesan ya', 'kata suami jadi kak, lanjut', 'ok makasih, jadi pesan ya', 'jadi kak'])('%j is a yes', (text) => {
+    expect(understand(text, catalog).reply).toEqual({ yes: true });
+  });
+
+  test.each(['belum kak, suami belum setuju', 'tunggu ya, ok', 'alamatnya jl melati 5, lanjut', 'minyaknya 1 aja, ok', 'bisa diantar jam 5?, ok', 'jadi 2 kg'])('%j is not', (text) => {
+    expect(understand(text, catalog).reply?.yes).toBeUndefined();
+  });
+});
