@@ -104,6 +104,7 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
   run(context) {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
+    if (isDoubleSend(context, understanding)) return [{ key: 'order:double_send' }];
     const notes: ReplyMessage[] = [...applyLooseAmount(context, understanding)];
     // "tambah telur ke pesanan tadi": a placed order is not changed by chat; say the items start a new one.
     if (understanding.refersToPlacedOrder && understanding.items.length > 0 && context.conversation.cart.length === 0) notes.push({ key: 'order:new_order_for_additions' });
@@ -117,6 +118,20 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     return notes;
   },
 };
+
+/** The same goods message twice within this long is a double send (a slip of the thumb), not twice the goods. */
+const DOUBLE_SEND_MS = 2 * 60_000;
+
+/** True for goods sent again word for word at once; otherwise remembers the message for the next one. */
+function isDoubleSend(context: FlowContext, understanding: Understanding): boolean {
+  const { vars } = context.conversation;
+  const now = context.facts.now.getTime();
+  const last = vars.lastItemsMessage as { text: string; at: number } | undefined;
+  if (understanding.items.length === 0) return false;
+  if (last && last.text === understanding.normalized && now - last.at <= DOUBLE_SEND_MS && understanding.edit === undefined) return true;
+  vars.lastItemsMessage = { text: understanding.normalized, at: now };
+  return false;
+}
 
 /**
  * "oke mau 2 liter ya, sama gula 1 kg" right after asking the oil's price: 2 liters of oil too.

@@ -54,7 +54,7 @@ export const rememberOrderNumber: PureAction<Record<string, never>> = {
     const number = understanding?.orderNumber;
     if (number === undefined) delete vars.askedOrderNumber;
     else vars.askedOrderNumber = number;
-    const goods = understanding?.intent === 'order' ? [...new Set(understanding.items.map((item) => item.productId))] : [];
+    const goods = understanding?.orderGoods ?? (understanding?.intent === 'order' ? [...new Set(understanding.items.map((item) => item.productId))] : []);
     if (goods.length === 0) delete vars.askedOrderGoods;
     else vars.askedOrderGoods = goods;
   },

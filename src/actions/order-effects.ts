@@ -23,9 +23,14 @@ function orderLine(order: OrderDoc) {
       status: { t: `status:resident_state.${order.status}` },
       total: { money: order.totalRp },
       placed: { time: order.placedAt },
-      items: { list: order.items.map((item) => ({ key: 'order:cart_item_short', params: { name: item.name, qty: { qty: item.quantity }, unit: item.unit } })), inline: true },
+      items: orderGoods(order),
     },
   };
+}
+
+/** "Telur Ayam Ras 1 papan, Gula Pasir 2 kg": what an order holds, on one line. */
+function orderGoods(order: Pick<OrderDoc, 'items'>) {
+  return { list: order.items.map((item) => ({ key: 'order:cart_item_short', params: { name: item.name, qty: { qty: item.quantity }, unit: item.unit } })), inline: true };
 }
 
 /** order.place: places the cart as an order (stock, limits and simpanan inside one transaction). */
@@ -86,13 +91,13 @@ export const findCancellableOrder: Effect<Record<string, never>> = {
   async run(context) {
     // "batal 1001" means that order, never the latest one in its place.
     const asked = context.conversation.vars.askedOrderNumber as number | undefined;
-    // "yg kopi barusan batalin": the latest order holding the coffee.
+    // "yg kopi barusan batalin": the latest order holding the coffee ("beras": any rice).
     const goods = context.conversation.vars.askedOrderGoods as string[] | undefined;
     const filter = {
       coopId: context.coop._id,
       phone: context.phone,
       status: { $ne: 'cancelled' as const },
-      ...(asked !== undefined ? { number: asked } : goods !== undefined ? { 'items.productId': { $all: goods } } : {}),
+      ...(asked !== undefined ? { number: asked } : goods !== undefined ? { 'items.productId': { $in: goods } } : {}),
     };
     const latest = await context.models.Order.findOne(filter).sort({ placedAt: -1, number: -1 }).lean();
     if (!latest && asked !== undefined) return { name: 'cancel.not_found', data: { number: asked } };
@@ -100,7 +105,7 @@ export const findCancellableOrder: Effect<Record<string, never>> = {
     if (latest.status !== 'new') return { name: 'cancel.too_late', data: { number: latest.number, status: { t: `status:state.${latest.status}` } } };
     // "minyaknya ga jadi" about an order that holds more: a placed order is cancelled whole, so say so.
     const wholeOrder = goods !== undefined && latest.items.some((item) => !goods.includes(item.productId)) ? 1 : 0;
-    return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, cancelNumber: latest.number, wholeOrder } };
+    return { name: 'cancel.candidate', data: { number: latest.number, total: { money: latest.totalRp }, goods: orderGoods(latest), cancelNumber: latest.number, wholeOrder } };
   },
 };
 

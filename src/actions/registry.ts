@@ -62,6 +62,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'order:unknown_product',
       'order:clarify_skipped',
       'order:not_in_cart',
+      'order:double_send',
       'order:line_changed',
       'order:loose_amount',
       'order:new_order_for_additions',

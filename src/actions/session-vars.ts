@@ -29,6 +29,8 @@ export const sessionVarsSchema = z.object({
   pricedProduct: z.string().optional(),
   /** The amount that price question named ("gula 2 kg berapa?"), for "oke pesan itu" next. */
   pricedAmount: z.object({ unit: z.string().min(1), quantity: z.number().positive() }).optional(),
+  /** The last message that put goods in the cart, and when: the same text again at once is a double send. */
+  lastItemsMessage: z.object({ text: z.string(), at: z.number() }).optional(),
   /** The product just added without an amount ("beras"), for "5 kg" sent next on its own. */
   impliedLine: z.string().min(1).optional(),
   /** The total the summary showed: "ya" places the order only at it. */

@@ -187,7 +187,7 @@ function addressSpan(a: MessageAnalysis, start: number, items: readonly ItemSpan
     // "… no 3, gula 2 kg": goods with an amount start the next item. Goods words without one are
     // place names ("Jl. Pagar Alam", "Teluk Betung", "Jl. Pulau Telur", "Jl. Gula Batu 3").
     const item = items.find((span) => span.start === end);
-    if (item !== undefined && item.quantity !== undefined && !streetNamed(a, end)) break;
+    if (item !== undefined && item.quantity !== undefined && !streetNamed(a, end) && !beforeHouseWord(a, item)) break;
     if (word !== undefined && LIST_JOINERS.has(word) && items.some((span) => span.start === end + 1)) break;
   }
   // Trailing commas, particles and forms of address ("… no 3 ya kak") are not the address.
@@ -200,6 +200,14 @@ function streetNamed(a: MessageAnalysis, i: number): boolean {
   const before = previousContent(a, i);
   return before !== undefined && STREET_WORDS.has(a.words[before] ?? '');
 }
+
+/** "Perum Telaga Garam blok A2": goods followed at once by a block, house or RT word name the place (the "2" is the block's). */
+function beforeHouseWord(a: MessageAnalysis, item: ItemSpan): boolean {
+  const next = nextContent(a, item.end - 1);
+  return next !== undefined && HOUSE_WORDS.has(a.words[next] ?? '');
+}
+
+const HOUSE_WORDS = new Set(['blok', 'no', 'nomor', 'rt', 'rw', 'gang', 'gg', 'kav', 'kavling', 'lorong']);
 
 /** An address has at least two parts and a street, place or house number word, or a number. */
 function isPlausibleAddress(a: MessageAnalysis, span: Span): boolean {

@@ -55,6 +55,9 @@ export function detectIntent(f: IntentFeatures): IntentResult {
     if (e !== undefined) { edit = e; break; }
   }
   if (hasAny(w, CANCEL_WORDS)) return { intent: 'cancel' };
+  // "hapus semua", "hapus aja kak, mulai dari awal": nothing named to remove, so everything.
+  const startsOver = w.has('awal') && (w.has('mulai') || w.has('ulang'));
+  if (!hasItems && !f.hasQuantity && (startsOver || edit === 'remove')) return { intent: 'cancel' };
   if (hasAny(w, BALANCE_WORDS)) return { intent: 'balance' };
   // "pinjaman sy brp", "koperasi buka jam brp": not about goods.
   if (!hasItems && (hasAny(w, FINANCE_WORDS) || w.has('jam'))) return { intent: 'unknown' };
@@ -70,7 +73,9 @@ export function detectIntent(f: IntentFeatures): IntentResult {
   if (w.has('lagi') && hasItems && !hasAny(w, PRICE_WORDS)) return { intent: 'order', edit: 'add' };
   const priceWord = hasAny(w, PRICE_WORDS);
   // "beras ada?", "mau tanya gula": asking about a product without ordering it.
-  const impliedPrice = hasItems && !orderVerb && (w.has('tanya') || ((f.hasQuestionMark || w.has('ada')) && !w.has('mau') && !w.has('dikirim')));
+  // "masih ada gula, kopi 1 renceng" tells what is at home; "telur masih ada ga?" asks.
+  const saysStillHas = f.words.some((word, i) => word === 'ada' && f.words[i - 1] === 'masih') && !f.hasQuestionMark && !w.has('tidak') && !w.has('apa');
+  const impliedPrice = hasItems && !orderVerb && (w.has('tanya') || ((f.hasQuestionMark || (w.has('ada') && !saysStillHas)) && !w.has('mau') && !w.has('dikirim')));
   if (priceWord || impliedPrice) {
     // "pesan beras 5kg sama gula 2kg, totalnya berapa?" is an order asking for its total.
     if (orderVerb && hasItems && (w.has('total') || w.has('semua') || f.quantifiedCount >= 2)) return { intent: 'order' };

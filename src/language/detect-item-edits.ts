@@ -1,6 +1,6 @@
 import type { MessageAnalysis } from './analyze-message.js';
 import type { ItemFrame } from './extract-items.js';
-import { EDIT_WORDS, PLACED_ORDER_WORDS } from './lexicon.js';
+import { EDIT_WORDS, PARTICLE_WORDS, PLACED_ORDER_WORDS } from './lexicon.js';
 import type { ItemMarks } from './types.js';
 
 /** Words that make the amount beside them the amount meant, not one more: "gulanya jadi 2 kg", "maksudnya 3". */
@@ -60,7 +60,7 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
       if (i >= frame.end && !placedOrder && !editsNext && dropsAt(a, i)) mark.edit = 'remove';
     }
     // "minyak goreng di rumah masih ada": goods the resident still has are not ordered.
-    if (!placedOrder && mark.edit === undefined && frame.quantity === undefined && stillHas(a, frame.end, clause.end)) mark.dropped = true;
+    if (!placedOrder && mark.edit === undefined && stillHas(a, frame, clause)) mark.dropped = true;
     // "yg mie 1 bungkus sama telur 1 kg hapus": a drop word after the last item of a clause drops them all.
     if (!placedOrder && mark.edit === undefined && lastInClause > index) {
       for (let i = frames[lastInClause].end; i < clause.end; i++) if (dropsAt(a, i)) mark.edit = 'remove';
@@ -104,15 +104,33 @@ function nearestEditWord(a: MessageAnalysis, frames: readonly ItemFrame[], index
   return carried === 'remove' && newClause && frames[index].quantity !== undefined ? 'add' : carried;
 }
 
-/** "masih ada", "masih banyak", "masih punya" after the goods: the resident has them already. */
-function stillHas(a: MessageAnalysis, from: number, to: number): boolean {
-  for (let i = from; i < to - 1; i++) if (a.words[i] === 'masih' && ['ada', 'banyak', 'punya', 'sisa'].includes(a.words[i + 1] ?? '')) return true;
+/**
+ * Goods the resident has already: "di rumah masih ada beras", "minyak goreng masih banyak",
+ * "beras masih 3 kg" (that amount is what is left, not an order). Never when asking whether
+ * the shop has them ("beras masih ada?", "telur masih ada ga kak").
+ */
+function stillHas(a: MessageAnalysis, frame: ItemFrame, clause: { start: number; end: number }): boolean {
+  if (a.tokens[clause.end]?.kind === 'q') return false;
+  const words = a.words.slice(clause.start, clause.end);
+  if (words.some((word) => word !== undefined && STILL_HAS_ASKS.has(word))) return false;
+  for (let i = clause.start; i < clause.end - 1; i++) {
+    if (a.words[i] !== 'masih') continue;
+    if (frame.quantity === undefined && STILL_HAS.has(a.words[i + 1] ?? '')) return true;
+    // "beras masih 3 kg", "minyak di rumah masih 2 liter": after the goods, the amount left.
+    if (i >= frame.end && a.tokens[i + 1]?.kind === 'num') return true;
+  }
   return false;
 }
 
+const STILL_HAS = new Set(['ada', 'banyak', 'punya', 'sisa']);
+/** A clause with these asks whether goods are still sold ("masih ada ga?", "apa masih ada"). */
+const STILL_HAS_ASKS = new Set(['tidak', 'apa', 'apakah', 'kah']);
+
 function dropsAt(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i] ?? '';
-  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '');
+  // "susu jangan deh, lagi mahal": "jangan" closing the clause (not "jangan yang premium").
+  const closes = (j: number) => j >= a.tokens.length || a.tokens[j].kind !== 'word' || a.words[j] === '' || PARTICLE_WORDS.has(a.words[j] ?? '');
+  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '') || (word === 'jangan' && closes(i + 1));
 }
 
 /** The product written with "-nya" ("telurnya", "gula nya"): the one already talked about. */

@@ -6,7 +6,7 @@ import { readQuantityAt, type Quantity } from './parse-quantity.js';
 const MAX_BARE_AMOUNT = 100;
 
 /** Words that change an amount already given: "jadi 3 aja", "eh salah, maksudnya 2 kg", "ralat 4". */
-export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya', 'bukan', 'gajadi']);
+export const CORRECTION_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 'salah', 'ralat', 'koreksi', 'ganti', 'ubah', 'eh', 'ehh', 'harusnya', 'bukan', 'gajadi', 'dobel', 'double', 'kepencet', 'kekirim']);
 
 /**
  * A message that names no product but corrects an amount: one correction cue and exactly one

@@ -119,6 +119,15 @@ function readAfterword(a: MessageAnalysis, catalog: Catalog, before: ItemFrame, 
 }
 
 const ALSO_WORDS = new Set(['juga', 'lagi', 'tambah']);
+/** In a clause of its own, an amount with these is the one meant now ("sekarang 1 papan aja"). */
+const RESTATING_WORDS = new Set(['sekarang', 'aja', 'cukup']);
+
+/** True when a refusal comes right before the frame, "yang" aside ("jangan yang premium", "bukan terigu"). */
+function refusedBefore(a: MessageAnalysis, frame: ItemFrame): boolean {
+  let k = frame.start - 1;
+  while (k >= 0 && (a.words[k] === 'yang' || a.words[k] === '')) k--;
+  return k >= 0 && refuses(a.words[k] ?? '');
+}
 
 /** A word before a product that takes it back ("ga jadi premium", "bukan beras"). */
 const refuses = (word: string): boolean => NO_WORDS.has(word) || word === 'bukan' || word === 'hapus';
@@ -188,6 +197,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
   let clauseStart = 0;
   const settlePending = (end: number): void => {
     if (pending === undefined) return;
+    // "kemarin beli telor 2 papan udah abis, sekarang 1 papan aja": the amount said to be the
+    // one now, in the unit of the goods before it, replaces theirs.
+    const restated = awaiting === undefined && current === undefined && pending.unit !== undefined && pending.unit === closed?.quantity?.unit &&
+      a.words.slice(clauseStart, end).some((word) => RESTATING_WORDS.has(word ?? ''));
+    if (restated) awaiting = closed;
     if (awaiting !== undefined) {
       awaiting.quantity = pending;
       awaiting.amountClause = { start: clauseStart, end };
@@ -236,6 +250,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     const takesBack = t.kind === 'word' && (TAKE_BACK_WORDS.has(t.text) || TAKE_BACK_WORDS.has(a.words[i] ?? ''));
     // "minyak tiga liter, eh bukan, dua liter": the take-back after a comma is still about the item before it.
     if (takesBack && current === undefined && closed?.quantity !== undefined && pending === undefined) current = closed;
+    // "berasnya 10 kg bukan 5": the amount right after "bukan" is the one refused.
+    if (takesBack && a.words[i] === 'bukan' && current?.quantity !== undefined && a.tokens[i + 1]?.kind === 'num') {
+      i = readQuantityAt(a.tokens, a.words, i + 1)?.end ?? i + 2;
+      continue;
+    }
     if (takesBack && current?.quantity !== undefined) {
       // Not a product the shop lacks: the resident is taking something back.
       correcting = true;
@@ -253,7 +272,9 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       if (current !== undefined) {
         const named = current.productIds.length > 0;
         closed = named ? current : undefined;
-        awaiting = named && current.quantity === undefined && current.unclearQuantity === undefined ? current : undefined;
+        // "beras jangan yang premium ya, 5 kg": the amount is for the rice, not the variety refused.
+        const meant = refusedBefore(a, current) ? frames.at(-2) : current;
+        awaiting = named && meant !== undefined && !refusedBefore(a, meant) && meant.quantity === undefined && meant.unclearQuantity === undefined ? meant : undefined;
       }
       current = undefined;
       last = 'other';
@@ -372,6 +393,13 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     }
     if (!isReferenceNumber(a, i)) {
       const reading = readQuantityAt(a.tokens, a.words, i);
+      // "minyak yang 15rb an itu 2 liter", "beras yang harga 13 ribuan": a rough price after "yang"
+      // says which goods, not how much ("gula yang 20rb aja" is still 20rb worth).
+      const roughPrice = reading !== undefined && (a.tokens[reading.end]?.text === 'an' || a.tokens[reading.end - 1].text.endsWith('an'));
+      if (reading?.quantity.amountRp !== undefined && roughPrice && current !== undefined && ['yang', 'harga'].includes(a.words[i - 1] ?? '')) {
+        i = a.tokens[reading.end]?.text === 'an' ? reading.end + 1 : reading.end;
+        continue;
+      }
       if (reading !== undefined) {
         const unitIndex = reading.end - 1;
         const unit = reading.quantity.unit;
@@ -438,6 +466,8 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       i = end;
       continue;
     }
+    // "beras jangan yang premium": a refusal between a product and a variety word keeps them apart.
+    if (refuses(a.words[i] ?? '') && refuses(t.text)) last = 'other';
     i++;
   }
   settlePending(n);

@@ -100,6 +100,8 @@ export interface Understanding extends CheckoutAnswers {
   refersToPlacedOrder?: true;
   /** An order number written in the message ("batal 1001", "#1021"). */
   orderNumber?: number;
+  /** Goods a cancel or status message names to say which placed order ("yang pesanan beras tadi batalin"). */
+  orderGoods?: string[];
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

@@ -116,6 +116,9 @@ export function understand(text: string, catalog: Catalog): Understanding {
   const result: Understanding = { intent, items, clarifications, normalized: renderNormalized(a) };
   // Items only make sense for intents that act on products.
   if (intent !== 'order' && intent !== 'price') {
+    // "yang pesanan beras tadi batalin": the goods say which order is meant.
+    const named = namedGoods(frames, catalog);
+    if ((intent === 'cancel' || intent === 'status') && named.length > 0) result.orderGoods = named;
     result.items = [];
     result.clarifications = [];
   }
@@ -188,4 +191,14 @@ function saysNothingElse(result: Understanding): boolean {
   return (result.intent === 'unknown' || result.intent === 'order' || result.intent === 'greeting') && result.items.length === 0 && result.clarifications.length === 0 &&
     result.question !== true && result.edit === undefined && result.fulfilment === undefined && result.address === undefined && result.payment === undefined &&
     result.changeRequest === undefined && result.quantityCorrection === undefined && result.amount === undefined && result.asks === undefined && result.readsAsAddress !== true;
+}
+
+/** The products frames name; a generic word ("beras") names every product it heads. */
+function namedGoods(frames: readonly ItemFrame[], catalog: Catalog): string[] {
+  const ids = new Set<string>();
+  for (const frame of frames) {
+    const heads = frame.end - frame.start === 1 ? catalog.wordProducts.get(frame.headKey ?? '')?.heads : undefined;
+    for (const id of heads !== undefined && heads.length > 1 ? heads : frame.productIds) ids.add(id);
+  }
+  return [...ids];
 }

@@ -739,8 +739,47 @@ describe('seventh- and eighth-set conversations', () => {
   test('"minyaknya ga jadi" about an order holding more says the whole order would go, and "tidak" keeps it', async () => {
     const phone = '+6281233310164';
     const number = await chat.placePickupOrder(phone, 'minyak 2 liter sama gula 1 kg');
-    expect(await say(phone, 'minyaknya ga jadi deh')).toContain(`Pesanan *#${number}* (Rp48.900) berisi barang lain juga`);
+    expect(await say(phone, 'minyaknya ga jadi deh')).toContain(`Pesanan *#${number}* (Minyak Goreng MinyaKita 2 liter, Gula Pasir 1 kg; Rp48.900) berisi barang lain juga`);
     await say(phone, 'tidak');
     expect((await latestOrder(phone))?.status).toBe('new');
+  });
+});
+
+describe('ninth-set conversations', () => {
+  test('"yang pesanan beras tadi batalin" cancels the rice order, not the latest one, and the question names the goods', async () => {
+    const phone = '+6281233310170';
+    const rice = await chat.placePickupOrder(phone, 'beras 5 kg');
+    const eggs = await chat.placePickupOrder(phone, 'telor 1 papan');
+    expect(await say(phone, 'yang pesanan beras tadi batalin ya kak')).toContain(`Batalkan pesanan *#${rice}* (Beras Medium 5 kg; Rp67.500)?`);
+    await say(phone, 'iya');
+    const orders = await chat.models.Order.find({ phone }, { number: 1, status: 1 }).lean();
+    expect(orders.map((order) => [order.number, order.status]).sort()).toEqual([[rice, 'cancelled'], [eggs, 'new']].sort());
+  });
+
+  test('the same goods message twice in a row is a double send: the cart is not doubled, and saying so is answered', async () => {
+    const phone = '+6281233310171';
+    await say(phone, 'telor 1 papan');
+    expect(await say(phone, 'telor 1 papan')).toContain('Pesan yang sama masuk dua kali');
+    expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 1 }]);
+    await say(phone, 'tambah telor 1 papan');
+    expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 2 }]);
+  });
+
+  test('"hapus aja kak, mulai dari awal" empties the cart before the next order', async () => {
+    const phone = '+6281233310172';
+    await say(phone, 'gula 1 kg');
+    expect(await say(phone, 'hapus aja kak, mulai dari awal')).toContain('keranjang dikosongkan');
+    await say(phone, 'beras premium 5 kg');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]);
+  });
+
+  test('"tidak" at the summary, then "berasnya 10 kg bukan 5", sets 10 kg', async () => {
+    const phone = '+6281233310173';
+    await say(phone, 'beras 5 kg');
+    await say(phone, 'ambil');
+    await say(phone, 'cod');
+    await say(phone, 'tidak kak, ada yang salah');
+    await say(phone, 'berasnya 10 kg bukan 5');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-MED', unit: 'kg', quantity: 10 }]);
   });
 });

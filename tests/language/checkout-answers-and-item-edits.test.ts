@@ -407,3 +407,47 @@ describe('a yes in a clause of its own after small talk', () => {
     expect(understand(text, catalog).reply?.yes).toBeUndefined();
   });
 });
+
+describe('ninth-set rules: what a careless reading would store', () => {
+  test.each([
+    ['di rumah masih ada beras, cuma butuh minyak 2 liter', [{ productId: 'MINYAKITA', unit: 'liter', quantity: 2 }]],
+    ['beras masih 3 kg, minyak 1 liter aja', [{ productId: 'MINYAKITA', unit: 'liter', quantity: 1 }]],
+    ['minyak di rumah masih 2 liter, cukup. gula yang habis, 2 kg ya', [{ productId: 'GULA', unit: 'kg', quantity: 2 }]],
+    ['masih ada gula, kopi 1 renceng', [{ productId: 'KOPI-SACHET', unit: 'renceng', quantity: 1 }]],
+    ['kopi 1 renceng, teh celup 1 kotak. susu jangan deh, lagi mahal', [{ productId: 'KOPI-SACHET' }, { productId: 'TEH-CELUP' }, { productId: 'SKM', edit: 'remove' }]],
+    ['berasnya 10 kg bukan 5', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 10 }]],
+    ['beras jangan yang premium ya, 5 kg', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+    ['minyak yang 15rb an itu 2 liter ya', [{ productId: 'MINYAKITA', unit: 'liter', quantity: 2 }]],
+    ['kemarin beli telor 2 papan udah abis, sekarang 1 papan aja ya', [{ productId: 'TELUR', unit: 'papan', quantity: 1 }]],
+  ])('%j', (text, items) => {
+    expect(understand(text, catalog).items).toMatchObject(items);
+  });
+
+  test.each(['beras masih ada?', 'telur masih ada ga kak'])('%j still asks about the goods', (text) => {
+    const understood = understand(text, catalog);
+    expect(understood.intent).toBe('price');
+    expect(understood.items).toHaveLength(1);
+  });
+
+  test('"gula yang 20rb aja" is still twenty thousand worth', () => {
+    expect(understand('gula yang 20rb aja', catalog).items).toMatchObject([{ productId: 'GULA', amountRp: 20000 }]);
+  });
+
+  test('"Perum Telaga Garam blok A2 no 5" is an address, not salt', () => {
+    const understood = understand('beras 10 kg antar ke Perum Telaga Garam blok A2 no 5', catalog);
+    expect(understood.address).toBe('Perum Telaga Garam blok A2 no 5');
+    expect(understood.items).toMatchObject([{ productId: 'BERAS-MED', quantity: 10 }]);
+  });
+
+  test.each(['hapus aja kak, mulai dari awal', 'hapus semua'])('%j empties the cart (a cancel)', (text) => {
+    expect(understand(text, catalog).intent).toBe('cancel');
+  });
+
+  test('"yang pesanan beras tadi batalin" names the goods of the order to cancel', () => {
+    expect(understand('yang pesanan beras tadi batalin ya kak', catalog)).toMatchObject({ intent: 'cancel', orderGoods: ['BERAS-MED', 'BERAS-PREMIUM', 'BERAS-SPHP'] });
+  });
+
+  test('"maaf dobel, 1 papan aja" corrects the amount', () => {
+    expect(understand('maaf dobel, 1 papan aja', catalog).quantityCorrection).toEqual({ value: 1, unit: 'papan' });
+  });
+});
