@@ -128,7 +128,9 @@ function isDoubleSend(context: FlowContext, understanding: Understanding): boole
   const now = context.facts.now.getTime();
   const last = vars.lastItemsMessage as { text: string; at: number } | undefined;
   if (understanding.items.length === 0) return false;
-  if (last && last.text === understanding.normalized && now - last.at <= DOUBLE_SEND_MS && understanding.edit === undefined) return true;
+  // Only while the goods of the first are still in the cart: after "batal", the same text is a new start.
+  const doubled = last?.text === understanding.normalized && now - last.at <= DOUBLE_SEND_MS && understanding.edit === undefined && context.conversation.cart.length > 0;
+  if (doubled) return true;
   vars.lastItemsMessage = { text: understanding.normalized, at: now };
   return false;
 }
