@@ -1,6 +1,7 @@
 import { keyOf, type Catalog } from './catalog.js';
 import { classifyWord, type WordInfo } from './classify-word.js';
 import { tokenize, type Token } from './tokenize.js';
+import { readNumberWords } from './number-words.js';
 import { lookupUnit } from './units.js';
 
 /** A message as tokens, with each word classified and given its canonical form and match key. */
@@ -56,8 +57,21 @@ function dropAmountGlue(tokens: Token[]): Token[] {
   });
 }
 
+/** "2 (dua) papan", "15 (lima belas) kilo": a number spelled out again after its digits says it once. */
+function dropSpelledOutRepeats(tokens: Token[]): Token[] {
+  const texts = tokens.map((token) => (token.kind === 'word' ? token.text : undefined));
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    out.push(tokens[i]);
+    if (tokens[i].kind !== 'num') continue;
+    const spelled = readNumberWords(texts, i + 1);
+    if (spelled !== undefined && spelled.value === tokens[i].value) i = spelled.end - 1;
+  }
+  return out;
+}
+
 export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis {
-  const tokens = dropAmountGlue(tokenize(text));
+  const tokens = dropSpelledOutRepeats(dropAmountGlue(tokenize(text)));
   const infos: (WordInfo | undefined)[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];

@@ -34,6 +34,8 @@ const SAVINGS_OWNER_WORDS = new Set(['my', 'it', 'saya', 'aku', 'sy', 'the']);
 const SAVINGS_WORDS = new Set(['simpanan', 'saldo', 'tabungan']);
 /** "bayar pas nyampe", "bayar nanti aja": cash when the goods arrive. */
 const PAY_ON_ARRIVAL_WORDS = new Set(['pas', 'nanti', 'waktu', 'saat', 'kalau', 'sampai', 'datang', 'ditempat']);
+/** "bayar di tempat", "bayar di rumah aja", "bayar di gerai": cash where the goods change hands. */
+const PAY_PLACES = new Set(['tempat', 'rumah', 'gerai', 'toko', 'warung', 'koperasi', 'kasir', 'lokasi', 'sini', 'sana']);
 /** English: "pay at the store", "pay on pickup", "pay in cash". */
 const PAY_AT_WORDS = new Set(['at', 'on', 'upon', 'in']);
 const PAY_PLACE_WORDS = new Set(['store', 'shop', 'counter', 'pickup', 'delivery', 'arrival', 'arrives', 'arrive', 'door', 'person', 'cash']);
@@ -128,7 +130,7 @@ function paymentPhrase(a: MessageAnalysis, i: number): PaymentAnswer | undefined
   const then = following === undefined ? undefined : a.words[following];
   if (then === 'di' || then === 'ditempat') {
     const place = nextContent(a, following!);
-    if (then === 'ditempat' || (place !== undefined && a.words[place] === 'tempat')) return 'cod';
+    if (then === 'ditempat' || (place !== undefined && PAY_PLACES.has(a.words[place] ?? ''))) return 'cod';
   }
   if (then !== undefined && PAY_ON_ARRIVAL_WORDS.has(then)) return 'cod';
   // "pay at the store", "pay on delivery".

@@ -7,6 +7,8 @@ import type { Reply } from './types.js';
 const YES_TAIL = new Set([
   'saya', 'mau', 'itu', 'sudah', 'aja', 'semua', 'makasih', 'benar', 'dong', 'deh', 'yang', 'ini', 'pesan', 'gas', 'cukup', 'gpp', 'gapapa', 'sesuai', 'cocok', 'tolong',
   'konfirmasi', 'lanjutkan', 'proses', 'diproses', 'mantap', 'wis', 'wes',
+  // Sundanese "muhun teh": "teh" (sister) is the shopkeeper, when no goods are named.
+  'teh',
   // Thanks and blessings after the yes ("iya kak betul semua, terima kasih ya, semoga berkah", "matur nuwun").
   'terima', 'kasih', 'banyak', 'matur', 'nuwun', 'semoga', 'berkah', 'silakan', 'nak', 'eh', 'sekali',
   // "Ya, ringkasan pesanan tersebut sudah benar, silakan diproses."

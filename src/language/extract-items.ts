@@ -145,6 +145,16 @@ function autocorrectedRice(a: MessageAnalysis, catalog: Catalog, i: number): Pro
   return matchProductAt(catalog, keys, a.infos, i);
 }
 
+/** Words after which a lone "teh" addresses someone: greetings, yeses, thanks, "aja". */
+const BEFORE_ADDRESSING = new Set(['permisi', 'ya', 'aja', 'makasih', 'nuhun', 'sendiri']);
+
+/** "punten teh", "muhun teh": "teh" alone after a greeting or a yes, with nothing after it in its clause. */
+function callsTheShopkeeper(a: MessageAnalysis, match: ProductMatch): boolean {
+  if (a.tokens[match.start].text !== 'teh' || match.end - match.start !== 1) return false;
+  const next = a.tokens[match.end];
+  return BEFORE_ADDRESSING.has(a.words[match.start - 1] ?? '') && (next === undefined || next.kind === 'sep' || next.kind === 'q');
+}
+
 /** How far past a product name to look for its own quantity ("indomie goreng soto 2"). */
 const MAX_QUALIFIER_WORDS = 3;
 
@@ -293,6 +303,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     let match: ProductMatch | undefined;
     // A number starts a product only as its size ("3 kg lpg"); matchProductAt finds no single word there.
     if (t.kind === 'word' || t.kind === 'num') match = matchProductAt(catalog, a.keys, a.infos, i) ?? autocorrectedRice(a, catalog, i);
+    // "punten teh", "muhun teh", "ambil sendiri wae teh": Sundanese "teh" (sister) calls the shopkeeper.
+    if (match !== undefined && callsTheShopkeeper(a, match)) {
+      i = match.end;
+      continue;
+    }
     if (match !== undefined) {
       const text = spanText(a, match.start, match.end);
       const unitWord = match.end - match.start === 1 ? lookupUnit(t.text, true) : undefined;
@@ -471,7 +486,28 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     i++;
   }
   settlePending(n);
-  return { frames, unknowns, looseAmounts };
+  return { frames: foldVarietyRestatements(a, catalog, frames), unknowns, looseAmounts };
+}
+
+/**
+ * "minyak 2 liter, beras 5 kg, … eh berasnya premium ya": a later "-nya" naming a variety of goods
+ * already given by their generic word, with no amount of its own, says which variety they are.
+ */
+function foldVarietyRestatements(a: MessageAnalysis, catalog: Catalog, frames: ItemFrame[]): ItemFrame[] {
+  const folded = frames.filter((later, j) => {
+    const withNya = a.tokens.slice(later.start, later.end).some((token) => token.text.endsWith('nya'));
+    if (!withNya || later.quantity !== undefined || later.productIds.length !== 1) return true;
+    const earlier = frames.find((other, k) => k < j && other.end - other.start === 1 && other.productIds.length === 1 &&
+      other.productIds[0] !== later.productIds[0] && sameFamily(catalog, other.productIds[0], later.productIds[0]) &&
+      (catalog.wordProducts.get(other.headKey ?? '')?.heads.length ?? 0) > 1);
+    if (earlier === undefined) return true;
+    earlier.productIds = later.productIds;
+    earlier.partial = false;
+    // No longer the generic word: the variety is named.
+    earlier.headKey = undefined;
+    return false;
+  });
+  return folded;
 }
 
 /**

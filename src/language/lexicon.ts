@@ -5,22 +5,22 @@
 
 /** canonical: surface forms (space separated). The canonical word itself is always included. */
 const SLANG_GROUPS: Record<string, string> = {
-  saya: 'sy aku aq gue gw ane sya ak q',
+  saya: 'sy aku aq gue gw ane sya ak q abdi kulo ambo nyak aye',
   berapa: 'brp brapa berapaan brpa berpa brapaan brape berape',
   harga: 'hrg hrga harganya price cost prices',
   pesan: 'pesen psn mesen memesan pesankan pesenin pesanin pesankan psen pesn',
   pesanan: 'pesenan orderan psnan pesananan pesanannya orderannya pesenannya',
-  beli: 'beliin membeli bli buy purchase',
+  beli: 'beliin membeli bli buy purchase meser tumbas',
   order: 'oder ordr',
   minta: 'mintak mnta',
-  ambil: 'ngambil ambl collect',
-  sendiri: 'sndiri sndri sendri dewe myself',
+  ambil: 'ngambil ambl collect pendhet',
+  sendiri: 'sndiri sndri sendri dewe dewek myself',
   transfer: 'trf tranfer trasfer transfr trnsfer',
   nitip: 'titip',
-  kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send',
+  kirim: 'kirimin kirimkan krm antar anter anterin antarkan antarin deliver send antaan',
   dikirim: 'dikirimin dkirim diantar dianter diantarkan dianterin delivered sent shipped',
   tidak: 'g gk ga gak nggak ngga engga enggak tdk ndak gx kagak nda gag ngak nggk tak',
-  sama: 'sm ama samo karo',
+  sama: 'sm ama samo karo sareng kalih',
   dengan: 'dgn dg with',
   dan: 'and n',
   plus: 'ditambah',
@@ -36,7 +36,7 @@ const SLANG_GROUPS: Record<string, string> = {
   mana: 'mn',
   jadi: 'jd',
   tadi: 'td tdi',
-  nanti: 'ntar tar entar ntr',
+  nanti: 'ntar tar entar ntr mangke',
   kalau: 'kalo klo klw kl',
   kemarin: 'kmrn kemaren kmarin kmaren kmrin yesterday',
   datang: 'dtg dateng',
@@ -44,7 +44,7 @@ const SLANG_GROUPS: Record<string, string> = {
   berangkat: 'brgkt brangkat',
   gajadi: 'gjd gajd gjdi gkjd',
   batal: 'batalin batalkan cancel cancelin cancell dibatalkan dibatalin batalkn',
-  aja: 'saja ajah aj ajaa mawon',
+  aja: 'saja ajah aj ajaa mawon wae',
   bayar: 'pay byr bayarnya',
   ditempat: 'ditmpt dtmpt ditempt',
   harusnya: 'seharusnya mestinya semestinya hrsnya harusny',
@@ -52,7 +52,7 @@ const SLANG_GROUPS: Record<string, string> = {
   dong: 'donk',
   deh: 'dehh',
   ok: 'oke okay okey okeh oce okee okk okey okai',
-  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes yowis nggih inggih iyo yo leres sure',
+  ya: 'iya iyaa yaa iyah iye yoi y yup yes yep yeah iy yaudah yaudh ywdh yowes yowis nggih inggih iyo yo leres sure muhun',
   betul: 'bener benar betol bnr',
   sip: 'siip sipp siap',
   boleh: 'blh bole',
@@ -76,7 +76,7 @@ const SLANG_GROUPS: Record<string, string> = {
   pagi: 'morning',
   siang: 'afternoon',
   malam: 'evening night malem',
-  permisi: 'misi punten',
+  permisi: 'misi punten tabik',
   english: 'inggris eng',
   indonesia: 'indo indonesian',
   bahasa: 'bhs language',
@@ -87,7 +87,7 @@ const SLANG_GROUPS: Record<string, string> = {
   lagi: 'lg more',
   total: 'totalnya',
   semua: 'semuanya',
-  mau: 'mo pengen pingin ingin pgn mw mauu want get',
+  mau: 'mo pengen pingin ingin pgn mw mauu want get bade badhe haga',
   butuh: 'perlu need',
   ada: 'ad have got',
   tanya: 'nanya tny nanyain',
@@ -100,8 +100,8 @@ const SLANG_GROUPS: Record<string, string> = {
   info: 'informasi',
   cek: 'check cekin ngecek',
   // English product words: the catalogue is Indonesian.
-  beras: 'rice',
-  gula: 'sugar',
+  beras: 'rice bareh',
+  gula: 'sugar gulo',
   telur: 'egg eggs',
   minyak: 'oil',
   tepung: 'flour',
@@ -151,8 +151,8 @@ export const STATUS_QUESTION_WORDS = wordSet('gimana mana dimana sampai sudah be
 export const STATUS_SUBJECT_WORDS = wordSet('pesanan kurir order');
 /** Words that point back at an earlier order ("beras yg sy pesen td"). */
 export const PAST_REFERENCE_WORDS = wordSet('tadi kemarin yang');
-export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang bg dek om tante gan min admin sis bro bos boss');
-export const PARTICLE_WORDS = wordSet('deh dong aja sih nih tuh kok lah loh kan nah yuk ni tu');
+export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang bg bng dek om tante gan min admin sis bro bos boss lae uni');
+export const PARTICLE_WORDS = wordSet('deh dong aja sih nih tuh kok lah loh kan nah yuk ni tu bah la pun');
 export const SEPARATOR_WORDS = wordSet('dan sama dengan plus serta terus trus lalu juga');
 export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap mantul gaskeun monggo cus cuss');
 export const NO_WORDS = wordSet('tidak jangan no gajadi');

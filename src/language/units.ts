@@ -40,7 +40,8 @@ export function lookupUnit(word: string, afterNumber = true): string | undefined
 
 /** "sekilo" -> kg, "sepapan" -> papan, "selusin" -> lusin: the se- prefix means one. */
 export function lookupSeUnit(word: string): string | undefined {
-  if (word.length < 4 || !word.startsWith('se')) return undefined;
+  // "sa-" is the same "one" in Sundanese, Batak and Minang speech ("sakilo", "sapapan").
+  if (word.length < 4 || !(word.startsWith('se') || word.startsWith('sa'))) return undefined;
   const rest = word.slice(2);
   if (GLUED_ONLY.has(rest)) return undefined;
   return UNIT_WORDS.get(rest);

@@ -7,7 +7,7 @@ import { loadConversationSet, playConversationSet, type CaseResult } from '../..
 import { demoCoop } from '../../src/demo/coop.js';
 import { start } from '../../src/main.js';
 
-// Nine sets of whole conversations (60 to 130 each), written by people who had not seen the
+// Ten sets of whole conversations (60 to 130 each), written by people who had not seen the
 // parser (tests/holdout/*), each scored once before the code was changed for it. Each must be
 // understood at 95% or more, and no failure may store an order, address, payment or
 // cancellation the resident did not ask for.
@@ -34,6 +34,7 @@ describe.each([
   ['tests/holdout/seventh-set', 120],
   ['tests/holdout/eighth-set', 100],
   ['tests/holdout/ninth-set', 100],
+  ['tests/holdout/tenth-set', 100],
 ])('conversation set %s', (folder, size) => {
   test('95% or more store exactly what the resident meant, and no failure stores anything else', async () => {
     const results = await playSet(folder);

@@ -451,3 +451,31 @@ describe('ninth-set rules: what a careless reading would store', () => {
     expect(understand('maaf dobel, 1 papan aja', catalog).quantityCorrection).toEqual({ value: 1, unit: 'papan' });
   });
 });
+
+describe('tenth-set rules', () => {
+  test.each([
+    ['punten teh, abdi bade meser gula sakilo sareng minyak 2 liter', [{ productId: 'GULA', unit: 'kg', quantity: 1 }, { productId: 'MINYAKITA', unit: 'liter', quantity: 2 }]],
+    ['mbak, kulo badhe tumbas gulo 2 kilo kalih teh sariwangi 1 kotak', [{ productId: 'GULA', unit: 'kg', quantity: 2 }, { productId: 'TEH-CELUP', unit: 'kotak', quantity: 1 }]],
+    ['horas lae, pesan la beras 10 kilo sama telor sapapan', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 10 }, { productId: 'TELUR', unit: 'papan', quantity: 1 }]],
+    ['bng psn gs melon 1 sm aqua galon 1', [{ productId: 'LPG-3KG', unit: 'tabung', quantity: 1 }, { productId: 'AIR-GALON', unit: 'galon', quantity: 1 }]],
+    ['kak pesen telor 2 (dua) papan, beras 15 (lima belas) kilo', [{ productId: 'TELUR', unit: 'papan', quantity: 2 }, { productId: 'BERAS-MED', unit: 'kg', quantity: 15 }]],
+    ['minyak 2 liter, beras 5 kg, bayar tf. eh berasnya premium ya', [{ productId: 'MINYAKITA', unit: 'liter', quantity: 2 }, { productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 5 }]],
+  ])('%j', (text, items) => {
+    const understood = understand(text, catalog);
+    expect(understood.items).toMatchObject(items);
+    expect(understood.items).toHaveLength(items.length);
+  });
+
+  test('"gula 1 kg sama teh" still orders tea; only a lone "teh" after a greeting or a yes calls the shopkeeper', () => {
+    expect(understand('gula 1 kg sama teh', catalog).items.map((item) => item.productId)).toEqual(['GULA', 'TEH-CELUP']);
+    expect(understand('muhun teh', catalog).reply).toEqual({ yes: true });
+  });
+
+  test.each(['mama bilang bayar di rumah aja', 'bayar di gerai aja'])('%j pays cash', (text) => {
+    expect(understand(text, catalog).payment).toBe('cod');
+  });
+
+  test.each(['mangke kulo pendhet dewe teng gerai', 'ambil dewek ke gerai'])('%j picks up', (text) => {
+    expect(understand(text, catalog).fulfilment).toBe('pickup');
+  });
+});
