@@ -159,10 +159,10 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
   const implied = 'quantityImplied' in item && item.quantityImplied === true;
   // "ganti yang premium aja", "ganti beras medium aja 5kg": the line of its kind is replaced;
   // so is the line of its family by a variety named as the one meant ("berasnya yg premium aja",
-  // "eh salah, bawang putih maksudnya").
+  // "berasnya yg premium aja, 10 kg", "eh salah, bawang putih maksudnya").
   const swapped = item.replaces ??
     (edit === 'replace' && !inCart ? siblingInCart(context, item.productId) : undefined) ??
-    (((item.exact && implied) || (item.corrects && !item.generic)) && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
+    (((item.exact && (implied || !item.generic)) || (item.corrects && !item.generic)) && !inCart && item.edit === undefined ? familyLineInCart(context, item.productId) : undefined);
   if (swapped !== undefined) return replaceLine(context, swapped, item);
   // Naming a product already there (or already named) without an amount or an edit word
   // restates it ("oke tetep premium", "galon 2, air isi ulang"): nothing changes.

@@ -39,7 +39,7 @@ const PAY_PLACES = new Set(['tempat', 'rumah', 'gerai', 'toko', 'warung', 'koper
 /** English: "pay at the store", "pay on pickup", "pay in cash". */
 const PAY_AT_WORDS = new Set(['at', 'on', 'upon', 'in']);
 const PAY_PLACE_WORDS = new Set(['store', 'shop', 'counter', 'pickup', 'delivery', 'arrival', 'arrives', 'arrive', 'door', 'person', 'cash']);
-const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'bukan', 'belum']);
+const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'gausah', 'bukan', 'belum']);
 /** Words that end an address: what follows is another answer or small talk. */
 const ADDRESS_STOP_WORDS = new Set(['eh', 'ehh', 'oh', 'oiya', 'btw', 'bayar', 'ya', 'ok', 'makasih', 'tolong', 'saya', 'tunggu', 'ditunggu', 'sekalian', 'terus', 'lalu', 'nanti', 'jam', 'besok', 'sekarang', 'kalau', 'biar', 'soalnya', 'karena']);
 /** Words that lead into an address: "alamat(nya)", "dianter ke …". */

@@ -5,7 +5,7 @@
  * anything else ("ok tapi ganti alamat", "yes but change the address") is not consent
  * either: the question is asked again rather than an order cancelled the resident meant to edit.
  */
-const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'bukan', 'no', 'nope', 'dont', 'never']);
+const NEGATIONS = new Set(['tidak', 'jangan', 'gajadi', 'gausah', 'bukan', 'no', 'nope', 'dont', 'never']);
 const AFFIRMATIONS = new Set(['ya', 'ok', 'oke', 'yes', 'yup', 'betul', 'benar', 'boleh', 'sip', 'siap', 'lanjut', 'setuju']);
 
 /** What may follow the yes: the action itself, politeness, the order it is about. */

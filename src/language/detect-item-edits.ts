@@ -8,7 +8,7 @@ const EXACT_CUES = new Set(['jadi', 'jadiin', 'jadikan', 'maksudnya', 'maksud', 
 /** Words that say the message corrects what was said before. */
 const TAKE_BACK_CUES = new Set(['salah', 'maksudnya', 'maksud', 'ralat', 'koreksi']);
 /** After an item: "minyaknya ga jadi", "telurnya batal", "gulanya gak usah". */
-const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus']);
+const DROP_AFTER = new Set(['gajadi', 'batal', 'hapus', 'gausah']);
 /** Between the line replaced and its replacement: "ganti beras jadi premium", "ganti kecap ke skm". */
 const SWAP_LINKS = new Set(['jadi', 'ke', 'dengan', 'sama', 'pakai', 'pake', 'sm', 'saya', 'aku', 'mau', 'minta']);
 
@@ -57,7 +57,7 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
       // "minyaknya ga jadi", "minyak 2 liter gak usah": that line out (an order already placed is the
       // cancel flow's). "hapus" before another item of the clause is that item's ("mie 2 bungkus hapus telur").
       const editsNext = word === 'hapus' && lastInClause > index;
-      if (i >= frame.end && !placedOrder && !editsNext && dropsAt(a, i)) mark.edit = 'remove';
+      if (i >= frame.end && !placedOrder && !editsNext && (dropsAt(a, i) || (frame.quantity === undefined && putOffAt(a, i)))) mark.edit = 'remove';
     }
     // "minyak goreng di rumah masih ada": goods the resident still has are not ordered.
     if (!placedOrder && mark.edit === undefined && stillHas(a, frame, clause)) mark.dropped = true;
@@ -129,8 +129,17 @@ const STILL_HAS_ASKS = new Set(['tidak', 'apa', 'apakah', 'kah']);
 function dropsAt(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i] ?? '';
   // "susu jangan deh, lagi mahal": "jangan" closing the clause (not "jangan yang premium").
-  const closes = (j: number) => j >= a.tokens.length || a.tokens[j].kind !== 'word' || a.words[j] === '' || PARTICLE_WORDS.has(a.words[j] ?? '');
-  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '') || (word === 'jangan' && closes(i + 1));
+  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '') || (word === 'jangan' && closes(a, i + 1));
+}
+
+/** "tapi gulanya nanti aja", "minyaknya nanti dulu": not in this order ("nanti aja diantar" is about the delivery). */
+function putOffAt(a: MessageAnalysis, i: number): boolean {
+  return a.words[i] === 'nanti' && ['aja', 'dulu'].includes(a.words[i + 1] ?? '') && closes(a, i + 2);
+}
+
+/** True when nothing but particles is left of the clause at j. */
+function closes(a: MessageAnalysis, j: number): boolean {
+  return j >= a.tokens.length || a.tokens[j].kind !== 'word' || a.words[j] === '' || PARTICLE_WORDS.has(a.words[j] ?? '');
 }
 
 /** The product written with "-nya" ("telurnya", "gula nya"): the one already talked about. */
@@ -144,8 +153,16 @@ function negatesItem(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i];
   // English "no gas" (a number after "no" makes it a house number, never an item).
   if (word === 'no') return a.tokens[i + 1]?.kind === 'word';
-  return word === 'bukan' || word === 'jangan' || word === 'gajadi' || (word === 'tidak' && a.words[i + 1] === '');
+  // "ga usah pake gula", "jangan beli minyak": the verb between the refusal and the goods ("gak jadi
+  // pesen X" still cancels the order).
+  if (word !== undefined && REFUSED_VERBS.has(word) && i > 0) {
+    const j = a.words[i - 1] === '' ? i - 2 : i - 1;
+    return a.words[j] === 'jangan' || a.words[j] === 'gausah' || (a.words[j] === 'tidak' && a.words[j + 1] === '');
+  }
+  return word === 'bukan' || word === 'jangan' || word === 'gajadi' || word === 'gausah' || (word === 'tidak' && a.words[i + 1] === '');
 }
+
+const REFUSED_VERBS = new Set(['pakai', 'pake', 'beli', 'pesan', 'ambil', 'kirim']);
 
 function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {

@@ -43,6 +43,7 @@ const SLANG_GROUPS: Record<string, string> = {
   kurir: 'driver kurirnya',
   berangkat: 'brgkt brangkat',
   gajadi: 'gjd gajd gjdi gkjd',
+  gausah: 'gusah gaush gaosah ndausah ngausah',
   batal: 'batalin batalkan cancel cancelin cancell dibatalkan dibatalin batalkn',
   aja: 'saja ajah aj ajaa mawon wae',
   bayar: 'pay byr bayarnya',
@@ -155,7 +156,7 @@ export const POLITE_WORDS = wordSet('kak mas mba bu pak bang abang bg bng dek om
 export const PARTICLE_WORDS = wordSet('deh dong aja sih nih tuh kok lah loh kan nah yuk ni tu bah la pun');
 export const SEPARATOR_WORDS = wordSet('dan sama dengan plus serta terus trus lalu juga');
 export const YES_WORDS = wordSet('ya ok betul sip boleh lanjut setuju mantap mantul gaskeun monggo cus cuss');
-export const NO_WORDS = wordSet('tidak jangan no gajadi');
+export const NO_WORDS = wordSet('tidak jangan no gajadi gausah');
 export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 /** Words that only appear in addresses: a message with them and no product is an address, not an order. */
 export const STRICT_ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw blok kel kec kelurahan kecamatan desa dusun perum perumahan kav no');

@@ -479,3 +479,19 @@ describe('tenth-set rules', () => {
     expect(understand(text, catalog).fulfilment).toBe('pickup');
   });
 });
+
+describe('refusals written as one word or before a verb', () => {
+  test.each(['ga usah pake gula', 'gulanya gausah'])('%j takes the sugar out; it never adds it', (text) => {
+    expect(understand(text, catalog).items).toMatchObject([{ productId: 'GULA', edit: 'remove' }]);
+  });
+
+  test('"gausah dianter" asks for no delivery', () => {
+    expect(understand('gausah dianter', catalog).fulfilment).toBeUndefined();
+  });
+});
+
+test('"tapi gulanya nanti aja" puts the sugar off; "gula 1 kg nanti aja diantar" is about the delivery', () => {
+  expect(understand('minyak 2 liter, gula 1 kg, tapi gulanya nanti aja', catalog).items.at(-1)).toMatchObject({ productId: 'GULA', edit: 'remove' });
+  expect(understand('gula 1 kg nanti aja diantar', catalog).items).toMatchObject([{ productId: 'GULA', quantity: 1 }]);
+  expect(understand('gula 1 kg nanti aja diantar', catalog).items[0].edit).toBeUndefined();
+});
