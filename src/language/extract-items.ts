@@ -401,6 +401,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
       last = 'qty';
       continue;
     }
+    // "potong simpanan", "potong saldo": the verb "cut" that pays from savings, not "pieces".
+    if (t.text === 'potong' && ['simpanan', 'saldo', 'tabungan'].includes(a.words[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
     // "5 kg of the medium one": English "one" closing a product's name stands for it, not a count.
     if (t.text === 'one' && last === 'product' && (i + 1 >= n || a.tokens[i + 1].kind === 'sep')) {
       i++;

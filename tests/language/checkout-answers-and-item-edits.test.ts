@@ -495,3 +495,10 @@ test('"tapi gulanya nanti aja" puts the sugar off; "gula 1 kg nanti aja diantar"
   expect(understand('gula 1 kg nanti aja diantar', catalog).items).toMatchObject([{ productId: 'GULA', quantity: 1 }]);
   expect(understand('gula 1 kg nanti aja diantar', catalog).items[0].edit).toBeUndefined();
 });
+
+test.each(['gula, potong simpanan aja', 'gula 2 kg sama minyak 1 liter, ambil sendiri, potong simpanan aja'])('%j: "potong" pays from savings, it is not an amount of pieces', (text) => {
+  const understood = understand(text, catalog);
+  expect(understood.payment).toBe('simpanan');
+  expect(understood.clarifications).toEqual([]);
+  expect(understood.looseAmount).toBeUndefined();
+});
