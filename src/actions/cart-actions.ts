@@ -241,9 +241,15 @@ function replaceLine(context: FlowContext, replacedId: string, item: ItemRequest
   const replacement: ItemRequest = implied
     ? { productId: product.id, unit: product.units.some((unit) => unit.code === line.unit) ? line.unit : product.units[0].code, quantity: line.quantity }
     : item;
+  const position = context.conversation.cart.indexOf(line);
   context.conversation.cart = editCart(context.conversation.cart, 'remove', { ...line, quantity: 0 });
   const problems = applyItem(context, 'replace', replacement);
   if (problems.length > 0) return problems;
+  // The new line takes the old one's place in the list, as a shopkeeper would cross it out and write over it.
+  const cart = [...context.conversation.cart];
+  const added = cart.findIndex((candidate) => candidate.productId === product.id);
+  if (added > position) cart.splice(position, 0, ...cart.splice(added, 1));
+  context.conversation.cart = cart;
   const replaced = findProduct(context.facts, replacedId)?.name ?? replacedId;
   return [{ key: 'order:line_swapped', params: { old: replaced, name: product.name, qty: { qty: 'quantity' in replacement ? replacement.quantity : 1 }, unit: 'unit' in replacement ? replacement.unit : '' } }];
 }

@@ -788,5 +788,5 @@ test('"eh berasnya yg premium aja, 10 kg" swaps the rice line at the new amount 
   const phone = '+6281233310180';
   await say(phone, 'beras 5 kg sama telor 1 papan');
   expect(await say(phone, 'eh berasnya yg premium aja, 10 kg')).toContain('Beras Medium diganti Beras Premium 10 kg');
-  expect(await cartOf(phone)).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 1 }, { productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 10 }]);
+  expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 10 }, { productId: 'TELUR', unit: 'papan', quantity: 1 }]);
 });
