@@ -149,7 +149,8 @@ function applyLooseAmount(context: FlowContext, understanding: Understanding): R
 }
 
 /** One item of the message into the cart, as the words around it say: a swap, a restatement, an exact amount, or an edit. */
-function applyNamedItem(context: FlowContext, understanding: Understanding, item: ItemRequest, index: number): ReplyMessage[] {
+function applyNamedItem(context: FlowContext, understanding: Understanding, asked: ItemRequest, index: number): ReplyMessage[] {
+  const item = inLineUnit(context, asked);
   // An edit word after the items ("yg mie 1 bungkus sama telur 1 kg hapus") is the message's; when
   // items carry their own ("sy cuma pesen gula. hapus telurnya"), the others are not edited by it.
   // An amount meant exactly ("ayamnya kurang, harusnya 1,5 kg") is not edited by the message's word either.
@@ -174,12 +175,25 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, item
     const problems = applyItem(context, 'replace', { productId: family, unit: item.unit, quantity: item.quantity });
     return problems.length > 0 ? problems : [changeNote(context, 'replace', family)];
   }
+  // "tambah 2 kg lg berasnya" with Beras Premium in the cart: more of that rice.
+  const moreOf = item.generic && !inCart && edit === 'add' && (item.edit === 'add' || understanding.edit === 'add') ? siblingInCart(context, item.productId) : undefined;
+  if (moreOf !== undefined && 'quantity' in item && findProduct(context.facts, moreOf)?.units.some((unit) => unit.code === item.unit)) {
+    const problems = applyItem(context, 'add', { productId: moreOf, unit: item.unit, quantity: item.quantity });
+    return problems.length > 0 ? problems : [changeNote(context, 'replace', moreOf)];
+  }
   // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
   const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
   const problems = applyItem(context, applied, item);
   // What changed in a line already there, said in one line before the cart.
   if (inCart && problems.length === 0 && (applied === 'replace' || applied === 'remove')) return [changeNote(context, applied, item.productId)];
   return problems;
+}
+
+/** "kopinya jadi 2" with a renceng of coffee in the cart: a bare number counts in the line's unit, not the first one sold. */
+function inLineUnit(context: FlowContext, item: ItemRequest): ItemRequest {
+  if (!('unitAssumed' in item) || !item.unitAssumed) return item;
+  const line = context.conversation.cart.find((candidate) => candidate.productId === item.productId);
+  return line && line.unit !== item.unit ? { ...item, unit: line.unit } : item;
 }
 
 /**

@@ -54,7 +54,9 @@ export function detectIntent(f: IntentFeatures): IntentResult {
     const e = EDIT_WORDS.get(word);
     if (e !== undefined) { edit = e; break; }
   }
-  if (hasAny(w, CANCEL_WORDS)) return { intent: 'cancel' };
+  // "jangan dibatalin ya": a cancel word refused is no cancel.
+  const refusedCancel = (i: number) => ['jangan', 'gausah'].includes(f.words[i - 1] ?? '') || (f.words[i - 1] === '' && f.words[i - 2] === 'tidak');
+  if (f.words.some((word, i) => CANCEL_WORDS.has(word) && !refusedCancel(i))) return { intent: 'cancel' };
   // "hapus semua", "hapus aja kak, mulai dari awal": nothing named to remove, so everything.
   const startsOver = w.has('awal') && (w.has('mulai') || w.has('ulang'));
   if (!hasItems && !f.hasQuantity && (startsOver || edit === 'remove')) return { intent: 'cancel' };

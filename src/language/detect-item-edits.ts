@@ -60,7 +60,9 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
       if (i >= frame.end && !placedOrder && !editsNext && (dropsAt(a, i) || (frame.quantity === undefined && putOffAt(a, i)))) mark.edit = 'remove';
     }
     // "minyak goreng di rumah masih ada": goods the resident still has are not ordered.
-    if (!placedOrder && mark.edit === undefined && stillHas(a, frame, clause)) mark.dropped = true;
+    if (!placedOrder && mark.edit === undefined && frame.amountClause === undefined && stillHas(a, frame, clause)) mark.dropped = true;
+    // "kemarin beli beras 5 kg udah abis": what was bought before, unless its amount is restated for now.
+    if (mark.edit === undefined && frame.amountClause === undefined && boughtBefore(a, clause)) mark.dropped = true;
     // "yg mie 1 bungkus sama telur 1 kg hapus": a drop word after the last item of a clause drops them all.
     if (!placedOrder && mark.edit === undefined && lastInClause > index) {
       for (let i = frames[lastInClause].end; i < clause.end; i++) if (dropsAt(a, i)) mark.edit = 'remove';
@@ -70,7 +72,8 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     // "bukan kecap, maksudnya skm", "gula bukan terigu", "beras medium aja, jgn sphp": the
     // negated line is the one replaced, by the item named after it, else the one before it.
     const before = previousContent(a, frame.start, clause.start);
-    if (before !== undefined && negatesItem(a, before)) {
+    // "batal gulanya": the sugar out ("batal pesan gula" is the order's cancel).
+    if (before !== undefined && (negatesItem(a, before) || (a.words[before] === 'batal' && namesWithNya(a, frame)))) {
       const after = frames.findIndex((other, j) => j > index && other.productIds.length === 1);
       const earlier = frames.findLastIndex((other, j) => j < index && other.productIds.length === 1 && !marks[j].dropped);
       const replacement = after >= 0 ? after : earlier;
@@ -114,12 +117,25 @@ function stillHas(a: MessageAnalysis, frame: ItemFrame, clause: { start: number;
   const words = a.words.slice(clause.start, clause.end);
   if (words.some((word) => word !== undefined && STILL_HAS_ASKS.has(word))) return false;
   for (let i = clause.start; i < clause.end - 1; i++) {
+    if (a.words[i] === 'tinggal' || a.words[i] === 'sisa') {
+      // "beras di rumah tinggal 1 kg": after the goods, the amount left.
+      if (i >= frame.end && a.tokens[i + 1]?.kind === 'num') return true;
+      continue;
+    }
     if (a.words[i] !== 'masih') continue;
+    // "minyak msh ada 2 liter": the amount left, after "masih ada".
+    const amountAt = STILL_HAS.has(a.words[i + 1] ?? '') ? i + 2 : i + 1;
     if (frame.quantity === undefined && STILL_HAS.has(a.words[i + 1] ?? '')) return true;
     // "beras masih 3 kg", "minyak di rumah masih 2 liter": after the goods, the amount left.
-    if (i >= frame.end && a.tokens[i + 1]?.kind === 'num') return true;
+    if (i >= frame.end && a.tokens[amountAt]?.kind === 'num') return true;
   }
   return false;
+}
+
+/** "kemarin beli telor 2 papan": a purchase in the past, told in its own clause. */
+function boughtBefore(a: MessageAnalysis, clause: { start: number; end: number }): boolean {
+  const words = a.words.slice(clause.start, clause.end);
+  return words.includes('kemarin') && words.some((word) => word === 'beli' || word === 'pesan');
 }
 
 const STILL_HAS = new Set(['ada', 'banyak', 'punya', 'sisa']);
@@ -129,7 +145,8 @@ const STILL_HAS_ASKS = new Set(['tidak', 'apa', 'apakah', 'kah']);
 function dropsAt(a: MessageAnalysis, i: number): boolean {
   const word = a.words[i] ?? '';
   // "susu jangan deh, lagi mahal": "jangan" closing the clause (not "jangan yang premium").
-  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '') || (word === 'jangan' && closes(a, i + 1));
+  // "gulanya gak usah bu" drops the sugar; "beras 5kg ga usah diantar" refuses the delivery.
+  return DROP_AFTER.has(word) || (word === 'tidak' && a.words[i + 1] === '' && !CHECKOUT_VERBS.has(a.words[i + 2] ?? '')) || (word === 'jangan' && closes(a, i + 1));
 }
 
 /** "tapi gulanya nanti aja", "minyaknya nanti dulu": not in this order ("nanti aja diantar" is about the delivery). */
@@ -139,7 +156,7 @@ function putOffAt(a: MessageAnalysis, i: number): boolean {
 
 /** True when nothing but particles is left of the clause at j. */
 function closes(a: MessageAnalysis, j: number): boolean {
-  return j >= a.tokens.length || a.tokens[j].kind !== 'word' || a.words[j] === '' || PARTICLE_WORDS.has(a.words[j] ?? '');
+  return j >= a.tokens.length || a.tokens[j].kind === 'sep' || a.tokens[j].kind === 'q' || a.words[j] === '' || PARTICLE_WORDS.has(a.words[j] ?? '');
 }
 
 /** The product written with "-nya" ("telurnya", "gula nya"): the one already talked about. */
@@ -163,6 +180,8 @@ function negatesItem(a: MessageAnalysis, i: number): boolean {
 }
 
 const REFUSED_VERBS = new Set(['pakai', 'pake', 'beli', 'pesan', 'ambil', 'kirim']);
+/** After "ga usah", these refuse a way of delivery or payment, not the goods before them. */
+const CHECKOUT_VERBS = new Set(['kirim', 'dikirim', 'ambil', 'bayar', 'transfer']);
 
 function linksSwap(a: MessageAnalysis, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {

@@ -54,7 +54,8 @@ function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
   let j = i - 1;
   if (j >= 0 && a.tokens[j].kind === 'sep' && a.tokens[j].text === '.') j--;
   const prev = j >= 0 ? a.words[j] : undefined;
-  return prev !== undefined && ADDRESS_WORDS.has(prev);
+  // "Jl. Gula Batu 3", "gg. mangga 2": the number of a street.
+  return prev !== undefined && (ADDRESS_WORDS.has(prev) || namesStreet(a, j));
 }
 
 /** True when two products share a head word (are varieties of one thing: bawang merah, bawang putih). */
@@ -119,8 +120,8 @@ function readAfterword(a: MessageAnalysis, catalog: Catalog, before: ItemFrame, 
 }
 
 const ALSO_WORDS = new Set(['juga', 'lagi', 'tambah']);
-/** In a clause of its own, an amount with these is the one meant now ("sekarang 1 papan aja"). */
-const RESTATING_WORDS = new Set(['sekarang', 'aja', 'cukup']);
+/** In a clause of its own, an amount with these is the one meant now ("sekarang 1 papan aja", "tinggal 1 kg, pesen 5 kg"). */
+const RESTATING_WORDS = new Set(['sekarang', 'aja', 'cukup', 'pesan', 'beli']);
 
 /** True when a refusal comes right before the frame, "yang" aside ("jangan yang premium", "bukan terigu"). */
 function refusedBefore(a: MessageAnalysis, frame: ItemFrame): boolean {
@@ -143,6 +144,16 @@ function autocorrectedRice(a: MessageAnalysis, catalog: Catalog, i: number): Pro
   const keys = [...a.keys];
   keys[i] = 'beras';
   return matchProductAt(catalog, keys, a.infos, i);
+}
+
+const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'lorong', 'komplek', 'kompleks', 'komp']);
+
+/** True for a word right after a street word ("Jl. Kopi Luwak"), or after another word of that street name. */
+function namesStreet(a: MessageAnalysis, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && a.tokens[k].kind === 'sep' && a.tokens[k].text === '.') k--;
+  if (k < 0 || a.tokens[k].kind !== 'word') return false;
+  return STREET_WORDS.has(a.words[k] ?? '') || (a.tokens[k].kind === 'word' && k === i - 1 && namesStreet(a, k) && a.infos[i]?.kind !== 'known');
 }
 
 /** Words after which a lone "teh" addresses someone: greetings, yeses, thanks, "aja". */
@@ -260,8 +271,9 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     const takesBack = t.kind === 'word' && (TAKE_BACK_WORDS.has(t.text) || TAKE_BACK_WORDS.has(a.words[i] ?? ''));
     // "minyak tiga liter, eh bukan, dua liter": the take-back after a comma is still about the item before it.
     if (takesBack && current === undefined && closed?.quantity !== undefined && pending === undefined) current = closed;
-    // "berasnya 10 kg bukan 5": the amount right after "bukan" is the one refused.
-    if (takesBack && a.words[i] === 'bukan' && current?.quantity !== undefined && a.tokens[i + 1]?.kind === 'num') {
+    // "berasnya 10 kg bukan 5", "telurnya bukan 1 kg tapi 10 butir", "telur jgn 1kg": the amount
+    // right after "bukan" or "jangan" is the one refused.
+    if ((a.words[i] === 'bukan' || a.words[i] === 'jangan') && current !== undefined && current.productIds.length > 0 && a.tokens[i + 1]?.kind === 'num') {
       i = readQuantityAt(a.tokens, a.words, i + 1)?.end ?? i + 2;
       continue;
     }
@@ -297,6 +309,11 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
     const spoken = current ?? closed;
     const refusedUnit = t.kind === 'word' && (a.words[i - 1] === 'bukan' || a.words[i - 1] === 'jangan') ? lookupUnit(t.text, false) : undefined;
     if (refusedUnit !== undefined && spoken?.quantity?.unit !== undefined && spoken.quantity.unit !== refusedUnit) {
+      i++;
+      continue;
+    }
+    // "Jl. Kopi Luwak", "jl gula batu": goods words naming a street are the street's.
+    if (t.kind === 'word' && namesStreet(a, i)) {
       i++;
       continue;
     }
@@ -568,7 +585,7 @@ export function resolveFrames(frames: readonly ItemFrame[], catalog: Catalog, ma
     const codes = catalog.unitCodes.get(productId) ?? [];
     if (q === undefined) { push({ productId, unit: codes[0], quantity: 1, quantityImplied: true }); continue; }
     const r = resolveUnit(codes, q.unit, q.value);
-    if (r.ok) { push({ productId, unit: r.unit, quantity: r.quantity }); continue; }
+    if (r.ok) { push({ productId, unit: r.unit, quantity: r.quantity, ...(q.unit === undefined && codes.length > 1 ? { unitAssumed: true as const } : {}) }); continue; }
     const sibling = findSiblingSelling(frame, productId, r.unit, catalog);
     if (sibling !== undefined) push({ productId: sibling, unit: r.unit, quantity: r.quantity });
     else clarifications.push({ kind: 'unit_not_sold', productId, unit: r.unit, quantity: r.quantity });

@@ -34,8 +34,11 @@ export interface ItemMarks {
 }
 
 export type ItemRequest = (
-  /** `quantityImplied`: no amount was written ("kopinya aja"); one of the first unit is assumed. */
-  | { productId: string; unit: string; quantity: number; quantityImplied?: true }
+  /**
+   * `quantityImplied`: no amount was written ("kopinya aja"); one of the first unit is assumed.
+   * `unitAssumed`: a bare number ("kopinya jadi 2", "telor 10"); the unit is the one a bare count is read in.
+   */
+  | { productId: string; unit: string; quantity: number; quantityImplied?: true; unitAssumed?: true }
   | { productId: string; amountRp: number }
 ) & Omit<ItemMarks, 'dropped'>;
 

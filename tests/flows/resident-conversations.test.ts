@@ -790,3 +790,34 @@ test('"eh berasnya yg premium aja, 10 kg" swaps the rice line at the new amount 
   expect(await say(phone, 'eh berasnya yg premium aja, 10 kg')).toContain('Beras Medium diganti Beras Premium 10 kg');
   expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 10 }, { productId: 'TELUR', unit: 'papan', quantity: 1 }]);
 });
+
+describe('found by a resident trial', () => {
+  test('a bare number for a line in the cart counts in that line\'s unit', async () => {
+    const phone = '+6281233310190';
+    await say(phone, 'kopi 1 renceng sama telor 1 papan');
+    expect(await say(phone, 'kopinya jadi 2')).toContain('Kopi Sachet jadi 2 renceng');
+    expect(await say(phone, 'telurnya jadi 2')).toContain('Telur Ayam Ras jadi 2 papan');
+    await say(phone, 'mie 1 dus');
+    await say(phone, 'mienya tambah 1');
+    expect(await cartOf(phone)).toEqual([
+      { productId: 'KOPI-SACHET', unit: 'renceng', quantity: 2 },
+      { productId: 'TELUR', unit: 'papan', quantity: 2 },
+      { productId: 'MIE-INSTAN', unit: 'dus', quantity: 2 },
+    ]);
+  });
+
+  test('"tambah 2 kg lg berasnya" adds to the premium rice in the cart, not medium rice beside it', async () => {
+    const phone = '+6281233310191';
+    await say(phone, 'beras premium 5 kg');
+    expect(await say(phone, 'tambah 2 kg lg berasnya')).toContain('Beras Premium jadi 7 kg');
+    expect(await cartOf(phone)).toEqual([{ productId: 'BERAS-PREMIUM', unit: 'kg', quantity: 7 }]);
+  });
+
+  test('"jangan dibatalin ya pesanannya" after an order never asks to cancel it', async () => {
+    const phone = '+6281233310192';
+    await chat.placePickupOrder(phone, 'gula 1 kg');
+    expect(await say(phone, 'jangan dibatalin ya pesanannya, kapan dianter?')).not.toContain('Batalkan pesanan');
+    await say(phone, 'iya');
+    expect((await latestOrder(phone))?.status).toBe('new');
+  });
+});

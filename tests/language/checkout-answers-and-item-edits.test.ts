@@ -502,3 +502,45 @@ test.each(['gula, potong simpanan aja', 'gula 2 kg sama minyak 1 liter, ambil se
   expect(understood.clarifications).toEqual([]);
   expect(understood.looseAmount).toBeUndefined();
 });
+
+describe('found by a resident trial', () => {
+  test('"jangan dibatalin ya pesanannya" is no cancel', () => {
+    expect(understand('jangan dibatalin ya pesanannya, kapan dianter?', catalog).intent).not.toBe('cancel');
+  });
+
+  test.each([
+    ['bisa antar ke Jl. Kopi Luwak no 3 gak?', []],
+    ['beras 5kg antar ke Jl. Gula Batu 3 cod', [{ productId: 'BERAS-MED', quantity: 5 }]],
+  ])('%j: goods words naming a street are not ordered', (text, items) => {
+    const understood = understand(text, catalog);
+    expect(understood.items).toMatchObject(items);
+    expect(understood.items).toHaveLength(items.length);
+    expect(understood.looseAmount).toBeUndefined();
+  });
+
+  test('"ongkir ke jl gula batu brp mas?" asks the delivery fee', () => {
+    expect(understand('ongkir ke jl gula batu brp mas?', catalog)).toMatchObject({ asks: 'delivery_fee', items: [] });
+  });
+
+  test.each([
+    ['bu di rumah minyak msh ada 2 liter, gula abis. pesen gula 1 kg aja', [{ productId: 'GULA', unit: 'kg', quantity: 1 }]],
+    ['kemarin beli beras 5 kg udah abis, pesan gula 1 kg', [{ productId: 'GULA', unit: 'kg', quantity: 1 }]],
+    ['beras di rumah tinggal 1 kg, pesen 5 kg ya', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+    ['telurnya bukan 1 kg tapi 10 butir', [{ productId: 'TELUR', unit: 'butir', quantity: 10 }]],
+    ['telur jgn 1kg, 10 butir aja', [{ productId: 'TELUR', unit: 'butir', quantity: 10 }]],
+    ['beras 5kg ga usah diantar, ambil sendiri aja', [{ productId: 'BERAS-MED', unit: 'kg', quantity: 5 }]],
+  ])('%j', (text, items) => {
+    const understood = understand(text, catalog);
+    expect(understood.items).toMatchObject(items);
+    expect(understood.items).toHaveLength(items.length);
+    expect(understood.items.every((item) => item.edit === undefined)).toBe(true);
+  });
+
+  test('"batal gulanya" takes the sugar out of the cart; it does not cancel everything', () => {
+    expect(understand('batal gulanya', catalog)).toMatchObject({ intent: 'order', items: [{ productId: 'GULA', edit: 'remove' }] });
+  });
+
+  test.each(['cabenya gak usah bu, masih ada', 'kecapnya ga usah kak'])('%j drops the line', (text) => {
+    expect(understand(text, catalog).items[0].edit).toBe('remove');
+  });
+});

@@ -21,6 +21,8 @@ function items(text: string): ItemRequest[] {
 }
 
 const u = (productId: string, unit: string, quantity: number): ItemRequest => ({ productId, unit, quantity });
+/** A bare count ("telor 10"): the unit was not written, so it is marked as assumed. */
+const bare = (productId: string, unit: string, quantity: number): ItemRequest => ({ productId, unit, quantity, unitAssumed: true });
 const rp = (productId: string, amountRp: number): ItemRequest => ({ productId, amountRp });
 
 describe('units and conversions', () => {
@@ -32,10 +34,10 @@ describe('units and conversions', () => {
     ['pesen tepung 500 gram', [u('TERIGU', 'kg', 0.5)]],
     ['bamer 250 gr', [u('BAWANG-MERAH', 'kg', 0.25)]],
     ['minyak 500 ml', [u('MINYAKITA', 'liter', 0.5)]],
-    ['telor 10', [u('TELUR', 'butir', 10)]],
+    ['telor 10', [bare('TELUR', 'butir', 10)]],
     ['telur selusin', [u('TELUR', 'butir', 12)]],
     ['mie selusin', [u('MIE-INSTAN', 'bungkus', 12)]],
-    ['indomie 5', [u('MIE-INSTAN', 'bungkus', 5)]],
+    ['indomie 5', [bare('MIE-INSTAN', 'bungkus', 5)]],
     ['telur 1 rak', [u('TELUR', 'papan', 1)]],
     ['telor 5 biji', [u('TELUR', 'butir', 5)]],
     ['mie 5 pcs', [u('MIE-INSTAN', 'bungkus', 5)]],
@@ -169,7 +171,7 @@ describe('several items in one message', () => {
     ['1. beras 5kg\n2. gula 1kg', [u('BERAS-MED', 'kg', 5), u('GULA', 'kg', 1)]],
     ['- beras 5kg\n- minyak 2 liter', [u('BERAS-MED', 'kg', 5), u('MINYAKITA', 'liter', 2)]],
     ['beras, 2 gula', [u('BERAS-MED', 'kg', 1), u('GULA', 'kg', 2)]],
-    ['migor 2 sama telor 15', [u('MINYAKITA', 'liter', 2), u('TELUR', 'butir', 15)]],
+    ['migor 2 sama telor 15', [u('MINYAKITA', 'liter', 2), bare('TELUR', 'butir', 15)]],
     ['gas 2 galon 1', [u('LPG-3KG', 'tabung', 2), u('AIR-GALON', 'galon', 1)]],
     ['i want to order 5kg rice and 2 liters of oil', [u('BERAS-MED', 'kg', 5), u('MINYAKITA', 'liter', 2)]],
   ])('%j', (text, expected) => {
@@ -231,7 +233,7 @@ describe('a qualifier naming another variety is a product we lack, never a guess
   test.each<[string, ItemRequest[]]>([
     ['cabe rawit merah 1 ons', [u('CABAI-RAWIT', 'ons', 1)]],
     ['rawit merah sekilo', [u('CABAI-RAWIT', 'kg', 1)]],
-    ['indomie goreng 2', [u('MIE-INSTAN', 'bungkus', 2)]],
+    ['indomie goreng 2', [bare('MIE-INSTAN', 'bungkus', 2)]],
   ])('a product named by its specific name takes another family\'s word as a description: %j', (text, expected) => {
     expect(items(text)).toEqual(expected);
   });
@@ -254,12 +256,12 @@ describe('product matching', () => {
     ['telut 10 butir', [u('TELUR', 'butir', 10)]],
     ['tepng 1kg', [u('TERIGU', 'kg', 1)]],
     ['garem sebungkus', [u('GARAM', 'bungkus', 1)]],
-    ['indomiee 3', [u('MIE-INSTAN', 'bungkus', 3)]],
+    ['indomiee 3', [bare('MIE-INSTAN', 'bungkus', 3)]],
     ['beras premium 10 kg', [u('BERAS-PREMIUM', 'kg', 10)]],
     ['beras yg premium 5kg', [u('BERAS-PREMIUM', 'kg', 5)]],
     ['mau pesan telor ayam sepapan', [u('TELUR', 'papan', 1)]],
     ['ayam 1kg', [u('AYAM', 'kg', 1)]],
-    ['indomie goreng 5', [u('MIE-INSTAN', 'bungkus', 5)]],
+    ['indomie goreng 5', [bare('MIE-INSTAN', 'bungkus', 5)]],
     ['skm 2 kaleng', [u('SKM', 'kaleng', 2)]],
     ['gas elpiji 2', [u('LPG-3KG', 'tabung', 2)]],
     ['air galon 2', [u('AIR-GALON', 'galon', 2)]],
@@ -288,7 +290,7 @@ describe('product matching', () => {
   );
 
   test('a brand or variant after a product keeps the product ("kopi kapal api 2")', () => {
-    expect(items('kopi kapal api 2')).toEqual([u('KOPI-SACHET', 'sachet', 2)]);
+    expect(items('kopi kapal api 2')).toEqual([bare('KOPI-SACHET', 'sachet', 2)]);
   });
 
   test('an ambiguous product is asked about, never guessed', () => {
