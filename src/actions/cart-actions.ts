@@ -184,8 +184,8 @@ function applyNamedItem(context: FlowContext, understanding: Understanding, aske
   // "gulanya jadi 2 kg", "galonnya 2 aja": the amount meant, not one more ("tambah gula 1 kg aja" still adds).
   const applied = item.exact && inCart && item.edit === undefined && edit === 'add' ? 'replace' : edit;
   const problems = applyItem(context, applied, item);
-  // What changed in a line already there, said in one line before the cart.
-  if (inCart && problems.length === 0 && (applied === 'replace' || applied === 'remove')) return [changeNote(context, applied, item.productId)];
+  // What changed in a line already there, said in one line before the cart ("gula 2" on 1 kg: "Gula Pasir jadi 3 kg").
+  if (inCart && problems.length === 0) return [changeNote(context, applied === 'remove' ? 'remove' : 'replace', item.productId)];
   return problems;
 }
 

@@ -50,6 +50,8 @@ function isReferenceNumber(a: MessageAnalysis, i: number): boolean {
   const t = a.tokens[i];
   if (t.kind !== 'num') return false;
   if (t.text.length >= 7 && !t.text.includes('.') && !t.text.includes(',')) return true;
+  // "untuk 3 orang": a count of people, not of goods.
+  if (a.words[i + 1] === 'orang') return true;
   // "no. 12": look past a full stop.
   let j = i - 1;
   if (j >= 0 && a.tokens[j].kind === 'sep' && a.tokens[j].text === '.') j--;

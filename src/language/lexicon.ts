@@ -194,7 +194,7 @@ const COMMON = wordSet(`
   katalog produk barang jenis macam semua apa aja lain lainnya punya tau tahu ngerti kok gitu
   begitu gini begini terus trus lalu habis soalnya karena krn jadi tapi tp pagi siang sore malam
   selamat via ongkir cooking drinking bird birds eye harus mesti actually it its ill im been has will be are was were did does do gpp gapapa berat ringan jauh capek repot hujan sibuk males malas sesuai cocok tf qris qr pickup jemput takeaway bri bni mandiri btn mbanking banking brimo kontan ditempat tempat sukarela alamat address koperasi kopdes buka tutup sendiri banyak ditunggu bukti promo diskon usah many ayah anak adik suami istri nenek kakek otw gratis bawa datang diproses proses pilih pilihan opsi satuan harganya bukan
-  id like take would wanna gonna asap tinggal sisa
+  id like take would wanna gonna asap tinggal sisa orang
 `);
 
 const ALL_KNOWN = new Set<string>([...SLANG.keys(), ...SLANG.values(), ...COMMON, ...POLITE_WORDS, ...PARTICLE_WORDS,

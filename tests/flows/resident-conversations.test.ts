@@ -821,3 +821,9 @@ describe('found by a resident trial', () => {
     expect((await latestOrder(phone))?.status).toBe('new');
   });
 });
+
+test('"gula 2" with sugar already in the cart says what the line became', async () => {
+  const phone = '+6281233310193';
+  await say(phone, 'gula 1 kg');
+  expect(await say(phone, 'gula 2')).toContain('Gula Pasir jadi 3 kg');
+});

@@ -544,3 +544,9 @@ describe('found by a resident trial', () => {
     expect(understand(text, catalog).items[0].edit).toBe('remove');
   });
 });
+
+test('"beras 5 kg untuk 3 orang di rumah": a count of people is no amount and no goods', () => {
+  const understood = understand('beras 5 kg untuk 3 orang di rumah', catalog);
+  expect(understood.clarifications).toEqual([]);
+  expect(understood.looseAmount).toBeUndefined();
+});
