@@ -1,3 +1,4 @@
+import { readPin } from '../engine/match-input.js';
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
@@ -50,6 +51,8 @@ export const guards: Record<string, Guard> = {
   needsPayment: (context) => missingCheckoutAnswer(context) === 'payment',
   checkoutComplete: (context) => missingCheckoutAnswer(context) === undefined,
   pinRequired: ({ facts }) => !showsSavingsFigures(facts),
+  /** "SALDO 1234" by SMS: the PIN the channel asks for, given with the request. */
+  givesRequiredPin: ({ facts, input }) => !showsSavingsFigures(facts) && input.kind === 'message' && readPin(input.text) !== undefined,
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),
   isSms: ({ facts }) => facts.channel === 'sms',
   isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',

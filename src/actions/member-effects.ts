@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { verifyMemberPin } from '../domain/members/verify-member-pin.js';
 import { readBalance } from '../domain/savings/read-balance.js';
+import { readPin } from '../engine/match-input.js';
 import type { Effect } from './effect-context.js';
 
 const noParams = z.strictObject({});
@@ -12,7 +13,7 @@ export const checkPin: Effect<Record<string, never>> = {
   params: noParams,
   async run(context) {
     if (!context.member) return { name: 'pin.not_member' };
-    const check = await verifyMemberPin(context.models, context.member._id, context.text, context.now);
+    const check = await verifyMemberPin(context.models, context.member._id, readPin(context.text) ?? context.text, context.now);
     if (check.result === 'ok') return { name: 'pin.ok' };
     if (check.result === 'locked') return { name: 'pin.locked', data: { until: { time: check.until } } };
     return { name: 'pin.wrong', data: { left: check.attemptsLeft } };

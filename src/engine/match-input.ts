@@ -2,6 +2,16 @@ import type { MatchSpec } from './flow-schema.js';
 import type { TransitionInput } from './transition-types.js';
 
 const PIN_PATTERN = /^\d{4,6}$/;
+/** Words that may stand around a PIN: "PIN 1234", "pin saya 1234", "SALDO 1234" (as SMS banking is typed). */
+const PIN_WORDS = new Set(['pin', 'saya', 'sy', 'ku', 'nya', 'kak', 'saldo', 'cek', 'simpanan', 'ini', 'my', 'is', 'the', 'ya', 'balance']);
+
+/** The PIN a message gives: its one 4–6 digit number, with nothing else but the words above. */
+export function readPin(text: string): string | undefined {
+  const words = text.toLowerCase().split(/[\s:=,.]+/).filter(Boolean);
+  const digits = words.filter((word) => PIN_PATTERN.test(word));
+  if (digits.length !== 1 || !words.every((word) => PIN_PATTERN.test(word) || PIN_WORDS.has(word))) return undefined;
+  return digits[0];
+}
 
 /** True when the input meets every condition in the spec. Message specs never match events and vice versa. */
 export function matchInput(spec: MatchSpec, input: TransitionInput): boolean {
@@ -28,7 +38,7 @@ export function matchInput(spec: MatchSpec, input: TransitionInput): boolean {
   if (spec.quantityCorrection && !understanding.quantityCorrection) return false;
   if (spec.subscription !== undefined && understanding.subscription !== spec.subscription) return false;
   if (spec.words && !spec.words.some((phrase) => containsPhrase(understanding.normalized, phrase))) return false;
-  if (spec.pin && !PIN_PATTERN.test(text.trim())) return false;
+  if (spec.pin && readPin(text) === undefined) return false;
   if (spec.text && text.trim().length === 0) return false;
   return true;
 }

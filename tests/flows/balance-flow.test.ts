@@ -82,4 +82,16 @@ describe('balance flow', () => {
     expect((await chat.send(SITI, 'pin saya lupa', { channel: 'sms' })).join('\n')).toContain('4-6 angka');
     expect((await chat.send(SITI, '1234', { channel: 'sms' })).join('\n')).toContain('Total Rp590.000');
   });
+
+  test('"SALDO 1234" gives the PIN with the request, and "PIN saya 1234" answers the question', async () => {
+    expect((await chat.send(SITI, 'SALDO 1234', { channel: 'sms' })).join('\n')).toContain('Total Rp590.000');
+    await chat.send(SITI, 'saldo', { channel: 'sms' });
+    expect((await chat.send(SITI, 'PIN saya 1234', { channel: 'sms' })).join('\n')).toContain('Total Rp590.000');
+  });
+
+  test('a stranger\'s "saldo 1234" shows no balance', async () => {
+    const reply = (await chat.send(STRANGER, 'saldo 1234', { channel: 'sms' })).join('\n');
+    expect(reply).toContain('belum terdaftar sebagai anggota');
+    expect(reply).not.toMatch(/Rp\d/);
+  });
 });
