@@ -57,8 +57,10 @@ export const guards: Record<string, Guard> = {
   isSms: ({ facts }) => facts.channel === 'sms',
   isDelivery: ({ conversation }) => conversation.vars.fulfilment === 'delivery',
   paidByTransfer: ({ conversation }) => conversation.vars.payment === 'transfer',
-  /** QRIS with the coop's payload stored: the service sends the code for the exact total itself. */
-  paidByQrisCode: ({ conversation, facts }) => conversation.vars.payment === 'qris' && Boolean(facts.coop.settings.qris.payload),
+  /** QRIS with the coop's payload stored, on WhatsApp: the service sends the code for the exact total itself. */
+  paidByQrisCode: ({ conversation, facts }) => conversation.vars.payment === 'qris' && Boolean(facts.coop.settings.qris.payload) && facts.channel !== 'sms',
+  /** QRIS with a payload, by SMS: no image can go, so the steps to pay at the shop's QRIS are sent. */
+  paidByQrisOnSms: ({ conversation, facts }) => conversation.vars.payment === 'qris' && Boolean(facts.coop.settings.qris.payload) && facts.channel === 'sms',
   /** QRIS without a stored payload: staff send the code by hand. */
   paidByQrisByStaff: ({ conversation, facts }) => conversation.vars.payment === 'qris' && !facts.coop.settings.qris.payload,
   paidBySimpanan: ({ conversation }) => conversation.vars.payment === 'simpanan',

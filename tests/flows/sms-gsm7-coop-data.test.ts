@@ -78,7 +78,8 @@ describe('every SMS reply is GSM-7, whatever the coop typed', () => {
     await say(BUDI, 'Jl. Kenanga No. 5 RT 02 – dekat masjid “Al‑Ikhlas”');
     const summary = (await say(BUDI, 'qris')).join('\n');
     expect(summary).toContain(`Pengambilan: diantar (Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas")`);
-    expect((await say(BUDI, 'ya')).join('\n')).toContain('Kode QRIS KDMP WAY HALIM - PERMAI untuk total ini');
+    // No QR image can go by SMS: the reply promises the steps to pay, not a code.
+    expect((await say(BUDI, 'ya')).join('\n')).toContain('Cara bayar dengan QRIS KDMP WAY HALIM - PERMAI untuk total ini kami kirim lewat SMS');
 
     await say(BUDI, 'gula 1 kg');
     expect((await say(BUDI, '2')).join('\n')).toContain('Jl. Kenanga No. 5 RT 02 - dekat masjid "Al-Ikhlas"');
