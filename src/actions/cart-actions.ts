@@ -105,6 +105,7 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
     if (context.input.kind !== 'message') return;
     const { understanding } = context.input;
     if (isDoubleSend(context, understanding)) return [{ key: 'order:double_send' }];
+    if (understanding.items.length > 0) context.conversation.vars.lastItemsMessage = { text: understanding.normalized, at: context.facts.now.getTime() };
     const notes: ReplyMessage[] = [...applyLooseAmount(context, understanding)];
     // "tambah telur ke pesanan tadi": a placed order is not changed by chat; say the items start a new one.
     if (understanding.refersToPlacedOrder && understanding.items.length > 0 && context.conversation.cart.length === 0) notes.push({ key: 'order:new_order_for_additions' });
@@ -122,17 +123,11 @@ export const applyUnderstanding: PureAction<Record<string, never>> = {
 /** The same goods message twice within this long is a double send (a slip of the thumb), not twice the goods. */
 const DOUBLE_SEND_MS = 2 * 60_000;
 
-/** True for goods sent again word for word at once; otherwise remembers the message for the next one. */
+/** True for goods sent again word for word at once, while the goods of the first are still in the cart (after "batal", the same text is a new start). */
 function isDoubleSend(context: FlowContext, understanding: Understanding): boolean {
-  const { vars } = context.conversation;
-  const now = context.facts.now.getTime();
-  const last = vars.lastItemsMessage as { text: string; at: number } | undefined;
-  if (understanding.items.length === 0) return false;
-  // Only while the goods of the first are still in the cart: after "batal", the same text is a new start.
-  const doubled = last?.text === understanding.normalized && now - last.at <= DOUBLE_SEND_MS && understanding.edit === undefined && context.conversation.cart.length > 0;
-  if (doubled) return true;
-  vars.lastItemsMessage = { text: understanding.normalized, at: now };
-  return false;
+  const last = context.conversation.vars.lastItemsMessage as { text: string; at: number } | undefined;
+  return understanding.items.length > 0 && understanding.edit === undefined && context.conversation.cart.length > 0 &&
+    last?.text === understanding.normalized && context.facts.now.getTime() - last.at <= DOUBLE_SEND_MS;
 }
 
 /**

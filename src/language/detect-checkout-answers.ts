@@ -1,5 +1,5 @@
 import type { MessageAnalysis } from './analyze-message.js';
-import { DELIVERY_ADDRESS_WORDS, PARTICLE_WORDS, POLITE_WORDS, STRICT_ADDRESS_WORDS, YES_WORDS } from './lexicon.js';
+import { DELIVERY_ADDRESS_WORDS, PARTICLE_WORDS, POLITE_WORDS, STRICT_ADDRESS_WORDS, STREET_WORDS as STREET_NAME_WORDS, YES_WORDS } from './lexicon.js';
 import { alignText } from './tokenize.js';
 import type { CheckoutAnswers, FulfilmentAnswer, PaymentAnswer } from './types.js';
 
@@ -45,7 +45,7 @@ const ADDRESS_STOP_WORDS = new Set(['eh', 'ehh', 'oh', 'oiya', 'btw', 'bayar', '
 /** Words that lead into an address: "alamat(nya)", "dianter ke …". */
 const ADDRESS_LEADS = new Set(['alamat', 'address']);
 /** Street words a product name may follow without being ordered ("Jl. Gula Batu"). */
-const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'perum', 'perumahan', 'komplek', 'kompleks', 'komp', 'lorong']);
+const STREET_WORDS = new Set([...STREET_NAME_WORDS, 'perum', 'perumahan']);
 /** Words about an address, not of it: "alamatnya salah, …", "alamat baru: …". */
 const ABOUT_THE_ADDRESS = new Set(['', 'salah', 'benar', 'betul', 'baru', 'lengkap', 'lengkapnya', 'lama', 'ganti', 'ubah', 'jadi', 'nya', 'ku', 'adalah', 'yaitu']);
 /** Words joining items of a list: before goods they end an address ("jl. melati 3 sama gula 2 kg"). */

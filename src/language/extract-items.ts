@@ -1,6 +1,6 @@
 import type { MessageAnalysis } from './analyze-message.js';
 import { CLASSIFIERS, matchProductAt, type Catalog, type ProductMatch } from './catalog.js';
-import { ADDRESS_WORDS, NO_WORDS, SEPARATOR_WORDS, isOtherGoodsWord } from './lexicon.js';
+import { ADDRESS_WORDS, NO_WORDS, SEPARATOR_WORDS, STREET_WORDS, isOtherGoodsWord } from './lexicon.js';
 import { CORRECTION_CUES } from './detect-quantity-correction.js';
 import { readQuantityAt, type Quantity } from './parse-quantity.js';
 import type { Clarification, ItemMarks, ItemRequest } from './types.js';
@@ -148,14 +148,12 @@ function autocorrectedRice(a: MessageAnalysis, catalog: Catalog, i: number): Pro
   return matchProductAt(catalog, keys, a.infos, i);
 }
 
-const STREET_WORDS = new Set(['jalan', 'jl', 'jln', 'gang', 'gg', 'lorong', 'komplek', 'kompleks', 'komp']);
-
 /** True for a word right after a street word ("Jl. Kopi Luwak"), or after another word of that street name. */
 function namesStreet(a: MessageAnalysis, i: number): boolean {
   let k = i - 1;
   while (k >= 0 && a.tokens[k].kind === 'sep' && a.tokens[k].text === '.') k--;
   if (k < 0 || a.tokens[k].kind !== 'word') return false;
-  return STREET_WORDS.has(a.words[k] ?? '') || (a.tokens[k].kind === 'word' && k === i - 1 && namesStreet(a, k) && a.infos[i]?.kind !== 'known');
+  return STREET_WORDS.has(a.words[k] ?? '') || (k === i - 1 && namesStreet(a, k) && a.infos[i]?.kind !== 'known');
 }
 
 /** Words after which a lone "teh" addresses someone: greetings, yeses, thanks, "aja". */
