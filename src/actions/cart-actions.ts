@@ -277,13 +277,14 @@ export const correctQuantity: PureAction<Record<string, never>> = {
   },
 };
 
-/** cart.clear: empties the cart and forgets the checkout answers. */
+/** cart.clear: empties the cart and forgets the checkout answers (not which order was placed last). */
 export const clearCart: PureAction<Record<string, never>> = {
   kind: 'pure',
   params: noParams,
   run(context) {
+    const { lastPlaced } = context.conversation.vars;
     context.conversation.cart = [];
-    context.conversation.vars = {};
+    context.conversation.vars = lastPlaced ? { lastPlaced } : {};
   },
 };
 

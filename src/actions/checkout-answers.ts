@@ -7,11 +7,13 @@ interface CheckoutChanges {
   fulfilment?: FulfilmentMethod;
   address?: string;
   payment?: PaymentMethod;
+  when?: string;
+  contactPhone?: string;
 }
 
 /**
- * The checkout answers this message gives (pickup or delivery, address, payment) that the
- * coop offers and that change what the conversation holds. An answer the coop does not offer
+ * The checkout answers this message gives (pickup or delivery, address, payment, when and a
+ * number to call) that the coop offers and that change what the conversation holds. An answer the coop does not offer
  * (QRIS switched off, savings for a non-member or not enough of them) is left for its
  * question, which says why.
  */
@@ -26,6 +28,8 @@ export function checkoutChanges(context: FlowContext): CheckoutChanges {
     changes.address = understanding.address;
     if (vars.fulfilment !== 'delivery') changes.fulfilment = 'delivery';
   }
+  if (understanding.when && understanding.when !== vars.when) changes.when = understanding.when;
+  if (understanding.contactPhone && understanding.contactPhone !== vars.contactPhone) changes.contactPhone = understanding.contactPhone;
   const payment = understanding.payment;
   if (payment && payment !== vars.payment && paymentOptions(context.facts).includes(payment)) {
     const fulfilment = changes.fulfilment ?? vars.fulfilment;
@@ -44,6 +48,12 @@ export const givesCheckoutAnswers = (context: FlowContext): boolean =>
   context.input.understanding.items.length === 0 &&
   context.input.understanding.clarifications.length === 0 &&
   Object.keys(checkoutChanges(context)).length > 0;
+
+/** The message only says when or a number to call ("jam 4 sore ya"): said back, then the question again. */
+export const givesOnlyDeliveryDetails = ({ input }: FlowContext): boolean =>
+  input.kind === 'message' &&
+  (input.understanding.when !== undefined || input.understanding.contactPhone !== undefined) &&
+  input.understanding.fulfilment === undefined && input.understanding.address === undefined && input.understanding.payment === undefined;
 
 /** checkout.take: keeps the checkout answers the message gives; pickup forgets an address. */
 export const takeCheckoutAnswers: PureAction<Record<string, never>> = {

@@ -60,6 +60,16 @@ export const rememberOrderNumber: PureAction<Record<string, never>> = {
   },
 };
 
+/** order.rememberPlaced: the order just placed (the order.placed event's number), and when. */
+export const rememberPlacedOrder: PureAction<Record<string, never>> = {
+  kind: 'pure',
+  params: noParams,
+  run(context) {
+    const number = context.input.kind === 'event' ? context.input.event.data?.number : undefined;
+    if (typeof number === 'number') context.conversation.vars.lastPlaced = { number, at: context.facts.now.getTime() };
+  },
+};
+
 /** vars.unset: forgets answers. */
 export const unsetVars: PureAction<{ names: string[] }> = {
   kind: 'pure',

@@ -1,12 +1,16 @@
+import { lastPlacedOrder } from './session-vars.js';
 import { readPin } from '../engine/match-input.js';
 import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, productAskedAbout, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
-import { givesCheckoutAnswers, missingCheckoutAnswer } from './checkout-answers.js';
+import { givesCheckoutAnswers, givesOnlyDeliveryDetails, missingCheckoutAnswer } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
+const asksBalance = ({ input }: Parameters<Guard>[0]) => input.kind === 'message' && input.understanding.asksBalance === true;
+/** How long after an order a checkout answer alone is taken to be about that order. */
+const PLACED_ORDER_TALK_MS = 6 * 60 * 60 * 1000;
 const inRange = (choice: number | undefined, length: number) => choice !== undefined && choice >= 1 && choice <= length;
 
 /** Named conditions flows may use (`guard: isMember`, `guard: "!isMember"`). All pure. */
@@ -46,11 +50,22 @@ export const guards: Record<string, Guard> = {
   neitherAddressNorShopQuestion: ({ input }) => input.kind === 'message' && input.understanding.readsAsAddress !== true && input.understanding.asks === undefined,
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
   givesCheckoutAnswers,
+  givesOnlyDeliveryDetails,
+  /** "ambil sendiri aja", "kirim jam 10 ya" within hours of placing an order, nothing in the cart: about that order. */
+  changesPlacedOrder: (context) => {
+    const placed = lastPlacedOrder(context.conversation.vars);
+    return placed !== undefined && context.facts.now.getTime() - placed.at < PLACED_ORDER_TALK_MS && context.conversation.cart.length === 0 && givesCheckoutAnswers(context);
+  },
+  givesAddressBeforeGoods: (context) => context.conversation.cart.length === 0 && context.input.kind === 'message' && context.input.understanding.address !== undefined && givesCheckoutAnswers(context),
   needsFulfilment: (context) => missingCheckoutAnswer(context) === 'fulfilment',
   needsAddress: (context) => missingCheckoutAnswer(context) === 'address',
   needsPayment: (context) => missingCheckoutAnswer(context) === 'payment',
   checkoutComplete: (context) => missingCheckoutAnswer(context) === undefined,
   pinRequired: ({ facts }) => !showsSavingsFigures(facts),
+  /** "pesan beras 5 kg, saldo saya cukup kan?": a member where savings show, a member behind a PIN, or no member. */
+  asksBalanceShown: (context) => asksBalance(context) && context.facts.member !== undefined && showsSavingsFigures(context.facts),
+  asksBalanceBehindPin: (context) => asksBalance(context) && context.facts.member !== undefined && !showsSavingsFigures(context.facts),
+  asksBalanceNotMember: (context) => asksBalance(context) && context.facts.member === undefined,
   /** "SALDO 1234" by SMS: the PIN the channel asks for, given with the request. */
   givesRequiredPin: ({ facts, input }) => !showsSavingsFigures(facts) && input.kind === 'message' && readPin(input.text) !== undefined,
   pinLocked: ({ facts }) => Boolean(facts.member?.pinLockedUntil && facts.member.pinLockedUntil > facts.now),

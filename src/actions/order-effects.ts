@@ -49,7 +49,12 @@ export const placeOrderEffect: Effect<Record<string, never>> = {
         contactId: context.contact._id,
         ...(context.member ? { memberId: context.member._id } : {}),
         lines: cart,
-        fulfilment: { method: vars.fulfilment as FulfilmentMethod, ...(vars.address ? { address: String(vars.address) } : {}) },
+        fulfilment: {
+          method: vars.fulfilment as FulfilmentMethod,
+          ...(vars.address ? { address: String(vars.address) } : {}),
+          ...(vars.when ? { when: String(vars.when) } : {}),
+          ...(vars.contactPhone ? { contactPhone: String(vars.contactPhone) } : {}),
+        },
         payment,
         now: context.now,
         // The total the resident agreed to (the summary's); older conversations fall back to today's prices.

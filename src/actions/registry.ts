@@ -1,7 +1,7 @@
 import type { ProductFlowRegistry } from './effect-context.js';
 import { addBrowsedQuantity, addPricedQuantity, applyUnderstanding, clearCart, correctQuantity, editAmountOfOneLine, fillImpliedAmount, rememberPricedProduct, resolveClarification, skipClarification } from './cart-actions.js';
 import { applyCheckoutDefaults, takeCheckoutAnswers } from './checkout-answers.js';
-import { copyEventVars, countVar, rememberOrderNumber, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
+import { copyEventVars, countVar, rememberOrderNumber, rememberPlacedOrder, pickCategory, pickProduct, quoteTotal, setAddress, setLanguage, setVars, toggleLanguage, unsetVars, useLastAddress } from './conversation-actions.js';
 import { guards } from './guards.js';
 import { checkPin, loadBalance, saveLanguage, setReminders } from './member-effects.js';
 import { cancelOrderEffect, findCancellableOrder, loadRecentOrders, placeOrderEffect } from './order-effects.js';
@@ -28,6 +28,7 @@ export function createFlowRegistry(): ProductFlowRegistry {
       'checkout.defaults': applyCheckoutDefaults,
       'vars.set': setVars,
       'vars.count': countVar,
+      'order.rememberPlaced': rememberPlacedOrder,
       'cancel.rememberNumber': rememberOrderNumber,
       'order.quote': quoteTotal,
       'vars.unset': unsetVars,

@@ -21,6 +21,10 @@ export const sessionVarsSchema = z.object({
   fulfilment: z.enum(['pickup', 'delivery']).optional(),
   address: z.string().min(1).max(300).optional(),
   payment: z.enum(['cod', 'transfer', 'qris', 'simpanan']).optional(),
+  /** When the goods are wanted, as the resident wrote it. */
+  when: z.string().min(1).max(100).optional(),
+  /** A number to reach the resident on ("no hp 0813…"), in local form. */
+  contactPhone: z.string().regex(/^0\d{9,12}$/).optional(),
   /** Questions about ambiguous products, oldest first. */
   pending: z.array(pendingChoiceSchema).optional(),
   browseCategory: z.string().optional(),
@@ -41,7 +45,15 @@ export const sessionVarsSchema = z.object({
   askedOrderNumber: z.number().int().positive().optional(),
   /** The goods "yg kopi barusan batalin" named, for finding the order that holds them. */
   askedOrderGoods: z.array(z.string().min(1)).optional(),
+  /** The order this conversation placed last, and when: "kirim jam 10 ya" right after it is about that order. */
+  lastPlaced: z.object({ number: z.number().int().positive(), at: z.number() }).optional(),
   /** The order "batal" asked to cancel, while the resident confirms. */
   cancelNumber: z.number().int().positive().optional(),
 });
 export type SessionVars = z.infer<typeof sessionVarsSchema>;
+
+/** The order this conversation placed last, when the vars hold one. */
+export function lastPlacedOrder(vars: Record<string, unknown>): { number: number; at: number } | undefined {
+  const parsed = sessionVarsSchema.shape.lastPlaced.safeParse(vars.lastPlaced);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,7 +1,9 @@
+import { lastPlacedOrder } from './session-vars.js';
 import type { ReplyMessage, ReplyParams } from '../engine/reply-message.js';
 import type { View } from '../engine/registry.js';
 import type { PricedLine } from '../domain/cart/price-line.js';
 import { findProduct, listCategories, priceCart, productsInCategory } from './catalog-lookup.js';
+import { detailItems, fulfilmentDetails } from '../domain/orders/fulfilment-details.js';
 import { unitPrices } from './unit-prices.js';
 import { productAskedAbout, readPending } from './cart-actions.js';
 import { fulfilmentOptions, paymentOptions, showsSavingsFigures, type PaymentMethod } from './order-options.js';
@@ -38,10 +40,13 @@ export const views: Record<string, View> = {
     const showBalance = showsSavingsFigures(facts);
     const balance: ReplyParams = showBalance ? { sukarela: { money: facts.member?.sukarelaRp ?? 0 } } : {};
     const offered = paymentOptions(facts);
+    const totalRp = priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp;
+    // Savings that do not cover the total are said to, before the member picks them.
+    const option = (method: PaymentMethod) => (method === 'simpanan' && (facts.member?.sukarelaRp ?? 0) < totalRp ? 'simpanan_short' : method);
     return {
-      total: { money: priceCart(conversation.cart, facts, conversation.vars.fulfilment).totalRp },
+      total: { money: totalRp },
       ...balance,
-      options: { list: offered.map((method, index) => ({ key: `order:payment_option.${method}`, params: { n: index + 1, ...balance } })) },
+      options: { list: offered.map((method, index) => ({ key: `order:payment_option.${option(method)}`, params: { n: index + 1, ...balance } })) },
       choices: { list: offered.map((method, index) => ({ key: `order:payment_choice.${method}`, params: { n: index + 1 } })), inline: true },
     };
   },
@@ -55,10 +60,14 @@ export const views: Record<string, View> = {
       totals: { t: conversation.vars.fulfilment === 'delivery' ? 'order:summary_totals_delivery' : 'order:summary_totals_pickup', params: money },
       fulfilment: { t: `order:fulfilment_method.${String(conversation.vars.fulfilment)}` },
       address: String(conversation.vars.address ?? facts.coop.settings.pickup.address),
+      details: fulfilmentDetails(conversation.vars),
       payment: { t: `order:payment_method.${String(conversation.vars.payment)}` },
     };
     return params;
   },
+  placedOrder: ({ conversation }) => ({ number: lastPlacedOrder(conversation.vars)?.number ?? '' }),
+  /** What "jam 4 sore ya" said, to say back. */
+  noted: ({ input }) => ({ items: (input.kind === 'message' ? detailItems(input.understanding) : undefined) ?? '' }),
   bank: ({ facts }) => ({ ...facts.coop.settings.bankAccount }),
   qris: ({ facts }) => ({ merchant: facts.coop.settings.qris.merchantName }),
   categories: ({ facts }) => ({ list: { list: numbered(listCategories(facts)) } }),

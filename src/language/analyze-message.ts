@@ -22,6 +22,8 @@ const NO_PAIR: WordInfo = { canon: 'tidak', kind: 'known' };
 /** "oke gas", "yuk gas": slang for "go ahead", not liquefied gas (unless an amount follows). */
 const GO_AHEAD_LEADS = new Set(['ok', 'ya', 'sip', 'ayo', 'yuk', 'lanjut']);
 
+const INTENDED_WORDS = new Set(['mau', 'pengen', 'ingin', 'niat', 'rencana', 'rencananya']);
+
 /** Two-word expressions that act as one word. */
 function mergePairs(tokens: readonly Token[], infos: (WordInfo | undefined)[]): void {
   for (let i = 0; i + 1 < infos.length; i++) {
@@ -29,6 +31,8 @@ function mergePairs(tokens: readonly Token[], infos: (WordInfo | undefined)[]): 
     const b = infos[i + 1];
     if (a === undefined || b === undefined) continue;
     if (GO_AHEAD_LEADS.has(a.canon) && tokens[i + 1].text === 'gas' && (i + 2 >= tokens.length || tokens[i + 2].kind === 'sep' || tokens[i + 2].kind === 'q')) { infos[i + 1] = SKIPPED; continue; }
+    // "tadinya mau telor jg tp gk jadi": what the resident first meant to buy, not an order placed earlier.
+    if (tokens[i].text === 'tadinya' && INTENDED_WORDS.has(b.canon)) { infos[i] = SKIPPED; continue; }
     if (a.canon === 'tidak' && b.canon === 'jadi') { infos[i] = CANCEL_PAIR; infos[i + 1] = SKIPPED; }
     else if (a.canon === 'how' && (b.canon === 'much' || b.canon === 'many')) { infos[i] = PRICE_PAIR; infos[i + 1] = SKIPPED; }
     else if (a.canon === 'tidak' && b.canon === 'usah') { infos[i] = NO_PAIR; infos[i + 1] = SKIPPED; }

@@ -1,5 +1,6 @@
 import type { MessageAnalysis } from './analyze-message.js';
 import { DELIVERY_ADDRESS_WORDS, PARTICLE_WORDS, POLITE_WORDS, STRICT_ADDRESS_WORDS, STREET_WORDS as STREET_NAME_WORDS, YES_WORDS } from './lexicon.js';
+import { questionedTokens } from './detect-question.js';
 import { alignText } from './tokenize.js';
 import type { CheckoutAnswers, FulfilmentAnswer, PaymentAnswer } from './types.js';
 
@@ -236,7 +237,9 @@ function isStrictAddressWord(a: MessageAnalysis, i: number): boolean {
   const token = a.tokens[next];
   if (token === undefined) return false;
   const kind = a.infos[next]?.kind;
-  return token.kind === 'num' || kind === 'unknown' || kind === 'product' || DELIVERY_ADDRESS_WORDS.has(a.words[next] ?? '');
+  // "blok a no 17": a block may be a letter.
+  const letter = token.kind === 'word' && token.text.length === 1 && word === 'blok';
+  return token.kind === 'num' || letter || kind === 'unknown' || kind === 'product' || DELIVERY_ADDRESS_WORDS.has(a.words[next] ?? '');
 }
 
 /**
@@ -280,21 +283,6 @@ function negated(a: MessageAnalysis, i: number): boolean {
     if (NEGATIONS.has(a.words[j] ?? '')) return true;
   }
   return false;
-}
-
-/** Tokens in a clause that asks ("bisa qris?"); all of them when the message asks without a mark. */
-function questionedTokens(a: MessageAnalysis, question: boolean): boolean[] {
-  const asked = new Array<boolean>(a.tokens.length).fill(false);
-  if (!question) return asked;
-  if (!a.tokens.some((token) => token.kind === 'q')) return asked.fill(true);
-  let clauseStart = 0;
-  for (let i = 0; i < a.tokens.length; i++) {
-    const kind = a.tokens[i].kind;
-    if (kind === 'q') asked.fill(true, clauseStart, i + 1);
-    // A full stop after a street abbreviation ("Jl.") does not end a clause.
-    if (kind === 'q' || (kind === 'sep' && a.tokens[i].text !== '.')) clauseStart = i + 1;
-  }
-  return asked;
 }
 
 function nextContent(a: MessageAnalysis, i: number): number | undefined {

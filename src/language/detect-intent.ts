@@ -24,6 +24,8 @@ export interface IntentFeatures {
 export interface IntentResult {
   intent: Intent;
   edit?: CartEdit;
+  /** An order that also asks about the savings ("pesan beras 5 kg. saldo saya cukup kan?"). */
+  asksBalance?: true;
 }
 
 function hasAny(words: ReadonlySet<string>, set: ReadonlySet<string>): boolean {
@@ -60,7 +62,7 @@ export function detectIntent(f: IntentFeatures): IntentResult {
   // "hapus semua", "hapus aja kak, mulai dari awal": nothing named to remove, so everything.
   const startsOver = w.has('awal') && (w.has('mulai') || w.has('ulang'));
   if (!hasItems && !f.hasQuantity && (startsOver || edit === 'remove')) return { intent: 'cancel' };
-  if (hasAny(w, BALANCE_WORDS)) return { intent: 'balance' };
+  if (hasAny(w, BALANCE_WORDS)) return orderVerb && f.quantifiedCount > 0 ? { intent: 'order', asksBalance: true } : { intent: 'balance' };
   // "pinjaman sy brp", "koperasi buka jam brp": not about goods.
   if (!hasItems && (hasAny(w, FINANCE_WORDS) || w.has('jam'))) return { intent: 'unknown' };
   // "gmn cara order di sini" asks how to use the service, whatever else it mentions.

@@ -61,6 +61,8 @@ export function detectItemEdits(a: MessageAnalysis, frames: readonly ItemFrame[]
     }
     // "minyak goreng di rumah masih ada": goods the resident still has are not ordered.
     if (!placedOrder && mark.edit === undefined && frame.amountClause === undefined && stillHas(a, frame, clause)) mark.dropped = true;
+    // "premium kemahalan", "yg premium mahal ya, medium aja 5 kg": goods judged, not ordered.
+    if (mark.edit === undefined && frame.quantity === undefined && judged(a, clause)) mark.dropped = true;
     // "kemarin beli beras 5 kg udah abis": what was bought before, unless its amount is restated for now.
     if (mark.edit === undefined && frame.amountClause === undefined && boughtBefore(a, clause)) mark.dropped = true;
     // "yg mie 1 bungkus sama telur 1 kg hapus": a drop word after the last item of a clause drops them all.
@@ -119,18 +121,26 @@ function stillHas(a: MessageAnalysis, frame: ItemFrame, clause: { start: number;
   for (let i = clause.start; i < clause.end - 1; i++) {
     if (a.words[i] === 'tinggal' || a.words[i] === 'sisa') {
       // "beras di rumah tinggal 1 kg": after the goods, the amount left.
-      if (i >= frame.end && a.tokens[i + 1]?.kind === 'num') return true;
+      if (i >= frame.end && (a.tokens[i + 1]?.kind === 'num' || a.infos[i + 1]?.kind === 'number')) return true;
       continue;
     }
     if (a.words[i] !== 'masih') continue;
     // "minyak msh ada 2 liter": the amount left, after "masih ada".
     const amountAt = STILL_HAS.has(a.words[i + 1] ?? '') ? i + 2 : i + 1;
     if (frame.quantity === undefined && STILL_HAS.has(a.words[i + 1] ?? '')) return true;
-    // "beras masih 3 kg", "minyak di rumah masih 2 liter": after the goods, the amount left.
-    if (i >= frame.end && a.tokens[amountAt]?.kind === 'num') return true;
+    // "beras masih 3 kg", "minyak di rumah masih setengah": after the goods, the amount left.
+    if (i >= frame.end && (a.tokens[amountAt]?.kind === 'num' || a.infos[amountAt]?.kind === 'number')) return true;
   }
   return false;
 }
+
+/** A statement about the goods' price or quality ("kemahalan", "jelek"), not a question about them. */
+function judged(a: MessageAnalysis, clause: { start: number; end: number }): boolean {
+  if (a.tokens[clause.end]?.kind === 'q') return false;
+  return a.words.slice(clause.start, clause.end).some((word) => word !== undefined && JUDGEMENT_WORDS.has(word));
+}
+
+const JUDGEMENT_WORDS = new Set(['mahal', 'kemahalan', 'mahalan', 'jelek', 'bau', 'apek', 'basi', 'pera']);
 
 /** "kemarin beli telor 2 papan": a purchase in the past, told in its own clause. */
 function boughtBefore(a: MessageAnalysis, clause: { start: number; end: number }): boolean {

@@ -1,3 +1,4 @@
+import type { MessageAnalysis } from './analyze-message.js';
 import { PARTICLE_WORDS, POLITE_WORDS } from './lexicon.js';
 
 /**
@@ -17,4 +18,19 @@ export function detectQuestion(words: readonly (string | undefined)[], hasQuesti
   if (present.some((word) => QUESTION_WORDS.has(word))) return true;
   // "bisa dianter sekarang gak", "ada yang premium ga": a yes/no question without its mark.
   return present.length > 1 && TAG_ENDINGS.has(present[present.length - 1]) && present.some((word) => ABILITY_WORDS.has(word));
+}
+
+/** Tokens in a clause that asks ("bisa qris?"); all of them when the message asks without a mark. */
+export function questionedTokens(a: MessageAnalysis, question: boolean): boolean[] {
+  const asked = new Array<boolean>(a.tokens.length).fill(false);
+  if (!question) return asked;
+  if (!a.tokens.some((token) => token.kind === 'q')) return asked.fill(true);
+  let clauseStart = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const kind = a.tokens[i].kind;
+    if (kind === 'q') asked.fill(true, clauseStart, i + 1);
+    // A full stop after a street abbreviation ("Jl.") does not end a clause.
+    if (kind === 'q' || (kind === 'sep' && a.tokens[i].text !== '.')) clauseStart = i + 1;
+  }
+  return asked;
 }

@@ -162,8 +162,8 @@ export const CHOICE_MARKERS = wordSet('no pilih pilihan opsi yang ke nomor');
 /** Words that only appear in addresses: a message with them and no product is an address, not an order. */
 /** Words a street's name follows ("Jl. Gula Batu", "gg. mangga"): goods words after them name the street. */
 export const STREET_WORDS = wordSet('jalan jl jln gang gg lorong komplek kompleks komp');
-export const STRICT_ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw blok kel kec kelurahan kecamatan desa dusun perum perumahan kav no');
-export const ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw no blok kel kec kelurahan kecamatan desa dusun kampung kp perum perumahan km kav rumah dekat samping depan belakang masjid kode pin hp wa');
+export const STRICT_ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw blok kel kec kelurahan kecamatan desa dusun perum perumahan perumnas kav no');
+export const ADDRESS_WORDS = wordSet('jalan jl jln gang gg rt rw no blok kel kec kelurahan kecamatan desa dusun kampung kp perum perumahan perumnas km kav rumah dekat samping depan belakang masjid kode pin hp wa');
 /** Words only an address has (street, house number, neighbourhood, landmark): a message with one answers "which address?". */
 /** Words of place names in and around Bandar Lampung ("Teluk Betung", "Way Halim", "Pagar Alam"): never goods. */
 export const PLACE_WORDS = wordSet('teluk tanjung bukit gunung pulau sungai way utara selatan barat timur tengah raya pagar alam kos kost asrama');

@@ -65,6 +65,10 @@ export interface CheckoutAnswers {
   /** The delivery address as the resident wrote it, cut from the message. */
   address?: string;
   payment?: PaymentAnswer;
+  /** When the goods are wanted, as written ("besok jam 10 pagi"). */
+  when?: string;
+  /** A number to reach the resident on, in local form ("081377712345"). */
+  contactPhone?: string;
 }
 
 /** A question about the shop, not a product: answered, then the conversation goes on. */
@@ -105,6 +109,8 @@ export interface Understanding extends CheckoutAnswers {
   orderNumber?: number;
   /** Goods a cancel or status message names to say which placed order ("yang pesanan beras tadi batalin"). */
   orderGoods?: string[];
+  /** An order that also asks about the member's savings ("saldo saya cukup kan?"): answered beside the cart. */
+  asksBalance?: true;
   /** The whole message was STOP (no more reminders) or MULAI (reminders again). */
   subscription?: 'stop' | 'start';
   normalized: string;

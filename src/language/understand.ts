@@ -8,8 +8,9 @@ import { detectAmount, detectAskedAmount } from './detect-amount.js';
 import { detectAskedTopic, detectChangeRequest } from './detect-asked-topic.js';
 import { detectCheckoutAnswers, spendsSavings } from './detect-checkout-answers.js';
 import { detectConfirmation } from './detect-confirmation.js';
+import { detectDeliveryDetails, withoutTokens } from './detect-delivery-details.js';
 import { detectItemEdits } from './detect-item-edits.js';
-import { detectQuestion } from './detect-question.js';
+import { detectQuestion, questionedTokens } from './detect-question.js';
 import { detectSubscription } from './detect-subscription.js';
 import { extractItems, resolveFrames, type ItemFrame } from './extract-items.js';
 import type { Quantity } from './parse-quantity.js';
@@ -48,7 +49,10 @@ function followsRequestWord(a: MessageAnalysis, start: number, asksForGoods: boo
 export function understand(text: string, catalog: Catalog): Understanding {
   // Pasted essays are cut: nobody orders groceries past 2,000 characters.
   const input = typeof text === 'string' ? (text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text) : '';
-  const a = analyzeMessage(input, catalog);
+  const whole = analyzeMessage(input, catalog);
+  // A time or a phone number is kept as written and read no further: "jam 10" is no amount.
+  const details = detectDeliveryDetails(whole, input, detectQuestion(whole.words, whole.tokens.some((token) => token.kind === 'q')));
+  const a = withoutTokens(whole, details.tokens);
   const extracted = extractItems(a, catalog);
   const words: string[] = [];
   let hasQuestionMark = false;
@@ -72,9 +76,14 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // they carry a quantity, or they are the only thing an order or price question names.
   // An address line ("Jl. Melati 3") names streets, not goods.
   const looksLikeAddress = frames.length === 0 && words.some((w) => STRICT_ADDRESS_WORDS.has(w));
+  // "terigu 1 kg, gula 1 kg, mentega ada gk?", "ada rokok gk? klo gk ada, kopi 10 sachet aja":
+  // goods with amounts outside the clause that asks are ordered; it asks whether the shop sells the others.
+  const asked = questionedTokens(a, hasQuestionMark);
+  const asksUnsoldBesideOrder = hasQuestionMark && frames.some((f) => f.quantity !== undefined) && frames.every((f) => !asked[f.start]) &&
+    unknowns.some((u) => asked[u.start] && isOtherGoodsWord(u.text.toLowerCase())) && a.words.some((word, i) => asked[i] && word !== undefined && AVAILABILITY_WORDS.has(word));
   const unknownItems: ItemFrame[] = looksLikeAddress
     ? []
-    : unknowns.filter((u) => u.quantity !== undefined || (frames.length === 0 && followsRequestWord(a, u.start, question && isOtherGoodsWord(u.text.toLowerCase()))));
+    : unknowns.filter((u) => u.quantity !== undefined || (asksUnsoldBesideOrder && asked[u.start] && isOtherGoodsWord(u.text.toLowerCase())) || (frames.length === 0 && followsRequestWord(a, u.start, question && isOtherGoodsWord(u.text.toLowerCase()))));
   const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
   const resolved = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
   const { clarifications } = resolved;
@@ -108,6 +117,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
       ? 'order'
       : asksAvailability
         ? 'price'
+        : asksUnsoldBesideOrder && detected.intent === 'price'
+          ? 'order'
         : detected.intent === 'greeting' && question
           ? 'unknown'
         : asksAboutCancelling
@@ -123,6 +134,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
     result.clarifications = [];
   }
   if (edit !== undefined) result.edit = edit;
+  if (detected.asksBalance && intent === 'order' && checkout.payment !== 'simpanan') result.asksBalance = true;
   const reply = detectReply(a.tokens, a.words, frames.length > 0);
   if (reply !== undefined) result.reply = reply;
   const language = detectLanguage(words);
@@ -134,6 +146,8 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // "no 2" answering a menu is a choice, never an address.
   if (checkout.address !== undefined && reply?.choice === undefined) result.address = checkout.address;
   if (checkout.payment !== undefined) result.payment = checkout.payment;
+  if (details.when !== undefined) result.when = details.when;
+  if (details.contactPhone !== undefined) result.contactPhone = details.contactPhone;
   // "No. 7" in an address is a house number, not a refusal.
   const confirmation = detectConfirmation(a.words.map((word, i) => (checkout.addressSpan && i >= checkout.addressSpan.start && i < checkout.addressSpan.end ? undefined : word)));
   if (confirmation !== undefined) result.confirmation = confirmation;
@@ -189,7 +203,7 @@ function reducesAt(a: MessageAnalysis, i: number): boolean {
 /** True when the message carries nothing a flow acts on besides a yes or no. */
 function saysNothingElse(result: Understanding): boolean {
   return (result.intent === 'unknown' || result.intent === 'order' || result.intent === 'greeting') && result.items.length === 0 && result.clarifications.length === 0 &&
-    result.question !== true && result.edit === undefined && result.fulfilment === undefined && result.address === undefined && result.payment === undefined &&
+    result.question !== true && result.edit === undefined && result.fulfilment === undefined && result.address === undefined && result.payment === undefined && result.when === undefined && result.contactPhone === undefined &&
     result.changeRequest === undefined && result.quantityCorrection === undefined && result.amount === undefined && result.asks === undefined && result.readsAsAddress !== true;
 }
 

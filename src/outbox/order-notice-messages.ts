@@ -1,5 +1,6 @@
 import type { CoopDoc } from '../db/models/coop.js';
 import type { OrderDoc, OrderNotice } from '../db/models/order.js';
+import { fulfilmentDetails } from '../domain/orders/fulfilment-details.js';
 import type { ReplyMessage } from '../engine/reply-message.js';
 
 /** What the resident reads about a change to their order. */
@@ -54,6 +55,7 @@ export function staffNoticeMessages(order: OrderDoc, notice: OrderNotice, custom
         total: { money: order.totalRp },
         fulfilment:
           order.fulfilment.method === 'delivery' ? { t: 'staff:fulfilment_delivery', params: { address: order.fulfilment.address ?? '' } } : { t: 'staff:fulfilment_pickup' },
+        details: fulfilmentDetails(order.fulfilment),
         payment: { t: `order:payment_method.${order.payment.method}` },
       },
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { openChatHarness, type ChatHarness } from './chat-harness.js';
+import { openChatHarness, RINA, SITI, STRANGER, type ChatHarness } from './chat-harness.js';
 
 // Conversations played the way residents write them, each from its own phone so no state leaks between tests.
 // Answers given before their question are kept; corrections replace the line they mean.
@@ -826,4 +826,81 @@ test('"gula 2" with sugar already in the cart says what the line became', async 
   const phone = '+6281233310193';
   await say(phone, 'gula 1 kg');
   expect(await say(phone, 'gula 2')).toContain('Gula Pasir jadi 3 kg');
+});
+
+describe('when the goods are wanted and a number to call', () => {
+  test('are kept through checkout, shown in the summary, stored on the order and told to the shop', async () => {
+    const phone = '+6281233311001';
+    await say(phone, 'gula 1 kg');
+    await say(phone, 'antar');
+    await say(phone, 'jl kenanga 7');
+    expect(await say(phone, 'jam 4 sore ya')).toContain('Dicatat: jam 4 sore.');
+    await say(phone, 'tf');
+    const summary = await say(phone, 'no wa saya 0857 1234 5678');
+    expect(summary).toContain('Catatan: jam 4 sore, HP 085712345678');
+    expect(summary).toContain('Balas *YA*');
+    await say(phone, 'ya');
+    const order = await latestOrder(phone);
+    expect(order?.fulfilment).toMatchObject({ method: 'delivery', address: 'jl kenanga 7', when: 'jam 4 sore', contactPhone: '085712345678' });
+    await chat.notices.drain();
+    expect(await chat.lastTo(RINA)).toContain('Antar ke: jl kenanga 7\nCatatan: jam 4 sore, HP 085712345678');
+  });
+
+  test('said in one message with everything else, "jam 10" is no amount', async () => {
+    const phone = '+6281233311002';
+    const summary = await say(phone, 'beras 5 kg sm migor 2 liter, kirim ke jl melati no 3 besok jam 10 pagi, bayar cod');
+    expect(summary).toContain('Catatan: besok jam 10 pagi');
+    await say(phone, 'ya');
+    expect(lines(await latestOrder(phone))).toEqual(['BERAS-MED 5 kg', 'MINYAKITA 2 liter']);
+  });
+});
+
+describe('eleventh-set conversations', () => {
+  test('an order that asks whether the savings cover it shows them beside the cart', async () => {
+    const reply = await say(SITI, 'saya mau pesan beras premium 5 kg. saldo simpanan sukarela saya cukup kan?');
+    expect(reply).toMatch(/Saldo simpanan sukarela Anda Rp[\d.]+; pesanan ini Rp74\.500/);
+    expect(reply).toContain('Beras Premium 5 kg');
+    expect(await say(STRANGER, 'mau pesan gula 1 kg, saldo simpanan saya berapa?')).toContain('Simpanan hanya untuk anggota koperasi');
+    await say(SITI, 'batal');
+    await say(STRANGER, 'batal');
+  });
+
+  test('goods ordered beside a question about unsold goods go in the cart, and the unsold ones are named', async () => {
+    const phone = '+6281233311003';
+    const reply = await say(phone, 'terigu 1 kg, telor 10 butir, gula 1 kg, mentega ada gk kak?');
+    expect(reply).toContain('"mentega" belum ada di gerai kami');
+    expect(await cartOf(phone)).toHaveLength(3);
+  });
+});
+
+test('the payment menu says when the savings do not cover the total', async () => {
+  await say(SITI, 'beras premium 25 kg');
+  expect(await say(SITI, 'ambil')).toMatch(/4\. Potong simpanan sukarela \(saldo Rp[\d.]+, belum cukup\)/);
+  await say(SITI, 'batal');
+  await say(SITI, 'gula 1 kg');
+  expect(await say(SITI, 'ambil')).toMatch(/4\. Potong simpanan sukarela \(saldo Rp[\d.]+\)$/);
+  await say(SITI, 'batal');
+});
+
+test('an address sent before any goods is kept for the order', async () => {
+  const phone = '+6281233311004';
+  expect(await say(phone, 'kak aku di perum way halim permai blok b7 no 3')).toContain('Alamat dicatat untuk pesanan berikutnya: perum way halim permai blok b7 no 3');
+  expect(await say(phone, 'mau pesen galon 1 sama telor 1 kg')).toContain('Bayar pakai apa?');
+  await say(phone, 'bayar qris');
+  await say(phone, 'ya');
+  expect((await latestOrder(phone))?.fulfilment).toMatchObject({ method: 'delivery', address: 'perum way halim permai blok b7 no 3' });
+});
+
+test('a checkout answer alone right after an order says the placed order is not changed by chat, and keeps nothing', async () => {
+  const phone = '+6281233311005';
+  await say(phone, 'gula 1 kg antar ke jl kenanga 7 cod');
+  await say(phone, 'ya');
+  for (const text of ['eh ambil sendiri aja deh', 'kirim jam 10 ya']) expect(await say(phone, text)).toMatch(/Pesanan \*#\d+\* sudah masuk, jadi cara ambil, alamat, waktu atau cara bayarnya tidak bisa diubah lewat chat/);
+  expect((await latestOrder(phone))?.fulfilment).toMatchObject({ method: 'delivery', address: 'jl kenanga 7' });
+  await say(phone, 'beras 2 kg');
+  expect(await say(phone, 'ambil')).toContain('Bayar pakai apa?');
+  // Hours later the same words start a new order's checkout.
+  await say(phone, 'batal');
+  chat.clock.advance(7 * 60 * 60 * 1000);
+  expect(await say(phone, 'ambil sendiri aja')).not.toContain('sudah masuk');
 });

@@ -550,3 +550,75 @@ test('"beras 5 kg untuk 3 orang di rumah": a count of people is no amount and no
   expect(understood.clarifications).toEqual([]);
   expect(understood.looseAmount).toBeUndefined();
 });
+
+describe('when the goods are wanted and a number to call', () => {
+  test.each([
+    ['minyak 2 liter antar jam 10 pagi ya', { when: 'jam 10 pagi' }],
+    ['gula 1kg dianter besok pagi aja, bayar cod', { when: 'besok pagi' }],
+    ['kirim sore aja ya kak habis ashar', { when: 'sore habis ashar' }],
+    ['telur 2 kg, jam 9-10 pagi dianter', { when: 'jam 9-10 pagi' }],
+    ['ambil jam 4 sore ya', { when: 'jam 4 sore' }],
+    ['bisa dianter jam 10?', { when: 'jam 10' }],
+    ['beras 5 kg kirim ke jl melati no 3, no hp 081377712345', { contactPhone: '081377712345' }],
+    ['wa saya +62 813-7771-2345', { contactPhone: '081377712345' }],
+    ['ini nomor hp istri saya 0857 1234 5678 ya', { contactPhone: '085712345678' }],
+  ])('%j', (text, expected) => {
+    const { when, contactPhone } = understand(text, catalog);
+    expect({ when, contactPhone }).toEqual({ when: undefined, contactPhone: undefined, ...expected });
+  });
+
+  test.each(['jam 7 udah buka?', 'selamat pagi kak, beras 5 kg diantar', 'besok aja deh', 'nanti aja', 'beras 5 kg'])('%j says neither', (text) => {
+    const { when, contactPhone } = understand(text, catalog);
+    expect({ when, contactPhone }).toEqual({ when: undefined, contactPhone: undefined });
+  });
+
+  test('a time is no amount, and a phone number is no house number, order number or "no"', () => {
+    const timed = understand('minyak 2 liter antar jam 10 pagi ya', catalog);
+    expect(timed.items).toEqual([{ productId: 'MINYAKITA', unit: 'liter', quantity: 2 }]);
+    expect(timed.looseAmount).toBeUndefined();
+    const called = understand('beras 5 kg kirim ke jl melati no 3, no hp 081377712345', catalog);
+    expect(called.address).toBe('jl melati no 3');
+    expect(called.refersToPlacedOrder).toBeUndefined();
+    const alone = understand('nomor saya 0813 7771 2345', catalog);
+    expect(alone.reply).toBeUndefined();
+    expect(alone.confirmation).toBeUndefined();
+  });
+});
+
+describe('eleventh-set messages', () => {
+  test('"tadinya mau telor jg tp gk jadi" beside an order drops the eggs, it cancels nothing', () => {
+    const result = understand('mau pesen gula 1 kg, garam 2 bungkus. tadinya mau telor jg tp gk jadi', catalog);
+    expect(result.intent).toBe('order');
+    expect(result.items.filter((item) => item.edit !== 'remove').map((item) => item.productId)).toEqual(['GULA', 'GARAM']);
+  });
+
+  test('goods judged ("premium kemahalan") are not ordered; a price question about them still asks', () => {
+    expect(understand('eh yg medium aja kak, premium kemahalan', catalog).items.map((item) => item.productId)).toEqual(['BERAS-MED']);
+    expect(understand('yg premium mahal ya, medium aja 5 kg', catalog).items.map((item) => item.productId)).toEqual(['BERAS-MED']);
+    expect(understand('beras premium mahal ga?', catalog).intent).toBe('price');
+  });
+
+  test('"minyak jg masih setengah" is what is at home', () => {
+    expect(understand('beras masih ada, minyak jg masih setengah. gula aja 2 kg sm kopi 1 renceng', catalog).items.map((item) => item.productId)).toEqual(['GULA', 'KOPI-SACHET']);
+  });
+
+  test('"blok a no 17" and "perumnas …" are addresses', () => {
+    expect(understand('Sy mau pesan galon 3, antar ke perumnas way halim blok a no 17', catalog).address).toBe('perumnas way halim blok a no 17');
+  });
+
+  test('goods with amounts beside a question about unsold goods are ordered, and the question names the unsold ones', () => {
+    for (const text of ['ada rokok gk kak? klo gk ada, kopi 10 sachet sm gula 1 kg aja', 'terigu 1 kg, telor 10 butir, gula 1 kg, mentega ada gk kak?']) {
+      const result = understand(text, catalog);
+      expect(result.intent).toBe('order');
+      expect(result.unsoldGoods).toHaveLength(1);
+    }
+    expect(understand('gula 2 kg, berapa?', catalog).intent).toBe('price');
+  });
+
+  test('an order that asks about the savings is an order that asks', () => {
+    const result = understand('saya mau pesan beras premium 5 kg. saldo simpanan sukarela saya cukup kan?', catalog);
+    expect(result.intent).toBe('order');
+    expect(result.asksBalance).toBe(true);
+    expect(understand('cek saldo', catalog).intent).toBe('balance');
+  });
+});

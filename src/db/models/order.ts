@@ -37,6 +37,15 @@ export interface OrderNotice {
 }
 export const ORDER_NOTICE_EVENTS: readonly OrderNotice['event'][] = ['placed', 'confirmed', 'ready', 'delivering', 'completed', 'cancelled', 'paid'];
 
+export interface OrderFulfilment {
+  method: FulfilmentMethod;
+  address?: string;
+  /** When the resident wants the goods, as written ("besok jam 10 pagi"). */
+  when?: string;
+  /** Another number to reach the resident on, in local form. */
+  contactPhone?: string;
+}
+
 export interface OrderDoc {
   _id: Types.ObjectId;
   coopId: string;
@@ -49,7 +58,7 @@ export interface OrderDoc {
   subtotalRp: number;
   deliveryFeeRp: number;
   totalRp: number;
-  fulfilment: { method: FulfilmentMethod; address?: string };
+  fulfilment: OrderFulfilment;
   /** `refund_due`: a cancelled order the resident had paid in cash, transfer or QRIS; staff hand the money back and mark it refunded. */
   payment: { method: PaymentMethod; status: 'pending' | 'paid' | 'refund_due' | 'refunded'; paidAt?: Date; confirmedBy?: string; refundedAt?: Date };
   status: OrderStatus;
@@ -97,6 +106,8 @@ export const orderSchema = new Schema<OrderDoc>(
     fulfilment: {
       method: { type: String, enum: ['pickup', 'delivery'], required: true },
       address: String,
+      when: { type: String, maxlength: 100 },
+      contactPhone: { type: String, match: /^0\d{9,12}$/ },
     },
     payment: {
       method: { type: String, enum: PAYMENT_METHODS, required: true },

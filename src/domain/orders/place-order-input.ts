@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { ChannelName } from '../../channels/types.js';
-import type { FulfilmentMethod, PaymentMethod } from '../../db/models/order.js';
+import type { OrderFulfilment, PaymentMethod } from '../../db/models/order.js';
 import type { CartLine } from '../cart/cart-line.js';
 
 export interface PlaceOrderInput {
@@ -10,7 +10,7 @@ export interface PlaceOrderInput {
   contactId: Types.ObjectId;
   memberId?: Types.ObjectId;
   lines: CartLine[];
-  fulfilment: { method: FulfilmentMethod; address?: string };
+  fulfilment: OrderFulfilment;
   payment: PaymentMethod;
   now: Date;
   /** The total the resident confirmed; if today's prices give another, nothing is placed. */

@@ -298,7 +298,12 @@ function renderOrders(orders) {
   if (open && open.sig !== state.detail.sig) renderDetail(open.order);
 }
 
-const fulfilment = (order) => (order.fulfilment?.method === 'delivery' ? `Diantar ke: ${order.fulfilment.address ?? '(alamat belum ada)'}` : 'Ambil di koperasi');
+const fulfilment = (order) => {
+  const where = order.fulfilment?.method === 'delivery' ? `Diantar ke: ${order.fulfilment.address ?? '(alamat belum ada)'}` : 'Ambil di koperasi';
+  // When the resident wants it and a number to call, as they wrote them in the chat.
+  const notes = [order.fulfilment?.when, order.fulfilment?.contactPhone && `HP ${order.fulfilment.contactPhone}`].filter(Boolean);
+  return notes.length ? `${where} · ${notes.join(', ')}` : where;
+};
 
 function payment(order) {
   const { method, status } = order.payment ?? {};
