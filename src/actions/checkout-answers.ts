@@ -49,6 +49,19 @@ export const givesCheckoutAnswers = (context: FlowContext): boolean =>
   context.input.understanding.clarifications.length === 0 &&
   Object.keys(checkoutChanges(context)).length > 0;
 
+/**
+ * "simpanan" at the summary when savings already pay, "ambil" when pickup is chosen: answers
+ * the conversation holds already, said again. The pending question again, not the balance.
+ */
+export const repeatsCheckoutAnswers = (context: FlowContext): boolean => {
+  if (context.input.kind !== 'message' || context.conversation.cart.length === 0) return false;
+  const { understanding } = context.input;
+  const { vars } = context.conversation;
+  const given = [[understanding.fulfilment, vars.fulfilment], [understanding.address, vars.address], [understanding.payment, vars.payment]].filter(([said]) => said !== undefined);
+  // Only answers already held: "qris" where QRIS is not offered is no repeat, and gets its reminder.
+  return given.length > 0 && given.every(([said, held]) => said === held) && understanding.items.length === 0 && understanding.clarifications.length === 0;
+};
+
 /** The message only says when or a number to call ("jam 4 sore ya"): said back, then the question again. */
 export const givesOnlyDeliveryDetails = ({ input }: FlowContext): boolean =>
   input.kind === 'message' &&

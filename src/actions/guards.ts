@@ -4,7 +4,7 @@ import type { Guard } from '../engine/registry.js';
 import { resolveAmount } from '../language/detect-amount.js';
 import { findProduct, listCategories, productsInCategory } from './catalog-lookup.js';
 import { answersPriceQuestion, productAskedAbout, editsAmountOfOneLine, editsAmountOfUnclearLine, givesAmountForImpliedLine, pickCandidate, readPending } from './cart-actions.js';
-import { givesCheckoutAnswers, givesOnlyDeliveryDetails, missingCheckoutAnswer } from './checkout-answers.js';
+import { givesCheckoutAnswers, givesOnlyDeliveryDetails, missingCheckoutAnswer, repeatsCheckoutAnswers } from './checkout-answers.js';
 import { answerPicks, fulfilmentOptions, paymentOptions, savingsCoverTotal, showsSavingsFigures } from './order-options.js';
 
 const choiceOf = (context: Parameters<Guard>[0]) => (context.input.kind === 'message' ? context.input.understanding.reply?.choice : undefined);
@@ -51,6 +51,7 @@ export const guards: Record<string, Guard> = {
   /** The message answers checkout questions, asked or not ("dianter ke jl. melati 3, cod"). */
   givesCheckoutAnswers,
   givesOnlyDeliveryDetails,
+  repeatsCheckoutAnswers,
   /** "ambil sendiri aja", "kirim jam 10 ya" within hours of placing an order, nothing in the cart: about that order. */
   changesPlacedOrder: (context) => {
     const placed = lastPlacedOrder(context.conversation.vars);

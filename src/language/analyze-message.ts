@@ -22,6 +22,8 @@ const NO_PAIR: WordInfo = { canon: 'tidak', kind: 'known' };
 /** "oke gas", "yuk gas": slang for "go ahead", not liquefied gas (unless an amount follows). */
 const GO_AHEAD_LEADS = new Set(['ok', 'ya', 'sip', 'ayo', 'yuk', 'lanjut']);
 
+const SHORTHAND_BEFORE_AMOUNT = new Map([['br', 'beras']]);
+
 const INTENDED_WORDS = new Set(['mau', 'pengen', 'ingin', 'niat', 'rencana', 'rencananya']);
 
 /** Two-word expressions that act as one word. */
@@ -82,7 +84,10 @@ export function analyzeMessage(text: string, catalog: Catalog): MessageAnalysis 
     if (t.kind !== 'word') { infos.push(undefined); continue; }
     // "yang biasa" is the ordinary grade (medium); "sama kaya biasa" is only "as usual".
     const ordinaryGrade = t.text === 'biasa' && i > 0 && (tokens[i - 1].text === 'yang' || tokens[i - 1].text === 'yg');
-    let info = classifyWord(ordinaryGrade ? 'medium' : t.text, catalog.vocabulary);
+    // "br 10kg": traders' shorthand for goods, only right before an amount with its unit ("br 2 hari" is "baru").
+    const shorthand = SHORTHAND_BEFORE_AMOUNT.get(t.text);
+    const spelled = shorthand !== undefined && tokens[i + 1]?.kind === 'num' && lookupUnit(tokens[i + 2]?.text ?? '', true) !== undefined ? shorthand : t.text;
+    let info = classifyWord(ordinaryGrade ? 'medium' : spelled, catalog.vocabulary);
     // Right after a number, "g" and "l" are grams and litres, not "ga" or anything else.
     if (i > 0 && tokens[i - 1].kind === 'num' && info.kind !== 'product') {
       const unit = lookupUnit(t.text, true);

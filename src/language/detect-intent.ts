@@ -1,6 +1,6 @@
 import {
   BALANCE_WORDS, FINANCE_WORDS, LIST_WORDS, CANCEL_WORDS, EDIT_WORDS, GREETING_WORDS, HELP_WORDS, PARTICLE_WORDS, POLITE_WORDS, PRICE_WORDS,
-  PAST_REFERENCE_WORDS, STATUS_DELIVERY_WORDS, STATUS_QUESTION_WORDS, STATUS_STRONG_WORDS, STATUS_SUBJECT_WORDS, STRONG_ORDER_WORDS, YES_WORDS,
+  PAST_REFERENCE_WORDS, STATUS_DELIVERY_WORDS, STATUS_QUESTION_WORDS, STATUS_STRONG_WORDS, STATUS_SUBJECT_WORDS, STRONG_ORDER_WORDS, WEAK_ORDER_WORDS, YES_WORDS,
 } from './lexicon.js';
 import type { CartEdit, Intent } from './types.js';
 
@@ -62,7 +62,8 @@ export function detectIntent(f: IntentFeatures): IntentResult {
   // "hapus semua", "hapus aja kak, mulai dari awal": nothing named to remove, so everything.
   const startsOver = w.has('awal') && (w.has('mulai') || w.has('ulang'));
   if (!hasItems && !f.hasQuantity && (startsOver || edit === 'remove')) return { intent: 'cancel' };
-  if (hasAny(w, BALANCE_WORDS)) return orderVerb && f.quantifiedCount > 0 ? { intent: 'order', asksBalance: true } : { intent: 'balance' };
+  // "pake simpanan bisa? mau beras 5 kg": goods asked for with an amount make it an order that asks.
+  if (hasAny(w, BALANCE_WORDS)) return (orderVerb || hasAny(w, WEAK_ORDER_WORDS)) && f.quantifiedCount > 0 ? { intent: 'order', asksBalance: true } : { intent: 'balance' };
   // "pinjaman sy brp", "koperasi buka jam brp": not about goods.
   if (!hasItems && (hasAny(w, FINANCE_WORDS) || w.has('jam'))) return { intent: 'unknown' };
   // "gmn cara order di sini" asks how to use the service, whatever else it mentions.

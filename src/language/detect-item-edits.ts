@@ -161,8 +161,11 @@ function dropsAt(a: MessageAnalysis, i: number): boolean {
 
 /** "tapi gulanya nanti aja", "minyaknya nanti dulu": not in this order ("nanti aja diantar" is about the delivery). */
 function putOffAt(a: MessageAnalysis, i: number): boolean {
-  return a.words[i] === 'nanti' && ['aja', 'dulu'].includes(a.words[i + 1] ?? '') && closes(a, i + 2);
+  return a.words[i] === 'nanti' && ['aja', 'dulu'].includes(a.words[i + 1] ?? '') && (closes(a, i + 2) || CONDITION_WORDS.has(a.words[i + 2] ?? ''));
 }
+
+/** "gasnya nanti aja kalau udah habis": a put-off with its condition. */
+const CONDITION_WORDS = new Set(['kalau', 'kalo', 'klo', 'kl', 'pas', 'kapan', 'habis', 'abis', 'setelah', 'sesudah']);
 
 /** True when nothing but particles is left of the clause at j. */
 function closes(a: MessageAnalysis, j: number): boolean {

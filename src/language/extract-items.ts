@@ -470,6 +470,16 @@ export function extractItems(a: MessageAnalysis, catalog: Catalog): ExtractedIte
           i = reading.end;
           continue;
         }
+        // "tlr 3 xx": a short unknown word right after a bare number is likely a unit we do not
+        // know; the amount is asked, never read in the product's first unit.
+        const after = reading.end;
+        if (last === 'product' && current !== undefined && current.quantity === undefined && reading.quantity.unit === undefined && reading.quantity.amountRp === undefined &&
+          a.tokens[after]?.kind === 'word' && a.infos[after]?.kind === 'unknown' && a.tokens[after].text.length <= 3) {
+          current.unclearQuantity = `${a.tokens[i].text} ${a.tokens[after].text}`;
+          last = 'qty';
+          i = after + 1;
+          continue;
+        }
         attach(reading.quantity);
         last = 'qty';
         i = reading.end;

@@ -76,14 +76,20 @@ export function understand(text: string, catalog: Catalog): Understanding {
   // they carry a quantity, or they are the only thing an order or price question names.
   // An address line ("Jl. Melati 3") names streets, not goods.
   const looksLikeAddress = frames.length === 0 && words.some((w) => STRICT_ADDRESS_WORDS.has(w));
-  // "terigu 1 kg, gula 1 kg, mentega ada gk?", "ada rokok gk? klo gk ada, kopi 10 sachet aja":
-  // goods with amounts outside the clause that asks are ordered; it asks whether the shop sells the others.
+  // "terigu 1 kg, gula 1 kg, mentega ada gk?", "garam ada kak? kalo ada garam 2 bungkus juga":
+  // goods with amounts outside the clause that asks are ordered; it asks whether the shop sells
+  // them, or other goods (said not to be sold).
   const asked = questionedTokens(a, hasQuestionMark);
-  const asksUnsoldBesideOrder = hasQuestionMark && frames.some((f) => f.quantity !== undefined) && frames.every((f) => !asked[f.start]) &&
-    unknowns.some((u) => asked[u.start] && isOtherGoodsWord(u.text.toLowerCase())) && a.words.some((word, i) => asked[i] && word !== undefined && AVAILABILITY_WORDS.has(word));
+  // A frame ends where its amount was read ("garam ada kak? kalo ada garam 2 bungkus" is one frame).
+  const askedFrame = (f: ItemFrame) => asked[f.end - 1];
+  const ordered = new Set(frames.filter((f) => f.quantity !== undefined && !askedFrame(f)).flatMap((f) => f.productIds));
+  const asksAvailabilityBesideOrder = hasQuestionMark && ordered.size > 0 &&
+    frames.every((f) => !askedFrame(f) || (f.quantity === undefined && f.productIds.length === 1 && ordered.has(f.productIds[0]))) &&
+    a.words.some((word, i) => asked[i] && word !== undefined && AVAILABILITY_WORDS.has(word));
+  const asksForOtherGoods = (u: ItemFrame) => isOtherGoodsWord(u.text.toLowerCase());
   const unknownItems: ItemFrame[] = looksLikeAddress
     ? []
-    : unknowns.filter((u) => u.quantity !== undefined || (asksUnsoldBesideOrder && asked[u.start] && isOtherGoodsWord(u.text.toLowerCase())) || (frames.length === 0 && followsRequestWord(a, u.start, question && isOtherGoodsWord(u.text.toLowerCase()))));
+    : unknowns.filter((u) => u.quantity !== undefined || (asksAvailabilityBesideOrder && asked[u.start] && asksForOtherGoods(u)) || (frames.length === 0 && followsRequestWord(a, u.start, question && asksForOtherGoods(u))));
   const allFrames = [...frames, ...unknownItems].sort((x, y) => x.start - y.start);
   const resolved = resolveFrames(allFrames, catalog, detectItemEdits(a, allFrames));
   const { clarifications } = resolved;
@@ -117,7 +123,7 @@ export function understand(text: string, catalog: Catalog): Understanding {
       ? 'order'
       : asksAvailability
         ? 'price'
-        : asksUnsoldBesideOrder && detected.intent === 'price'
+        : asksAvailabilityBesideOrder && detected.intent === 'price'
           ? 'order'
         : detected.intent === 'greeting' && question
           ? 'unknown'

@@ -8,7 +8,7 @@ const UNIT_GROUPS: Record<string, string> = {
   ons: 'ons',
   gram: 'gram gr g grm gramm grams',
   butir: 'butir btr biji bj butr bji',
-  papan: 'papan rak tray trays',
+  papan: 'papan pp rak tray trays',
   bungkus: 'bungkus bks bgks bngks bungkusan pack packs bungkis packet packets',
   pcs: 'pcs pc piece pieces buah bh batang lembar ekor potong ikat sisir kantong kantung plastik gelas porsi pasang',
   dus: 'dus dos kardus karton box boxes carton cartons',
@@ -27,7 +27,7 @@ const UNIT_WORDS = new Map<string, string>();
 for (const [code, forms] of Object.entries(UNIT_GROUPS)) for (const f of forms.split(' ')) UNIT_WORDS.set(f, code);
 
 /** Words that are units only right after a number ("2 l", "250 g"); alone they mean something else. */
-const GLUED_ONLY = new Set(['l', 'g', 'bh', 'gr', 'lt', 'pc', 'kgs']);
+const GLUED_ONLY = new Set(['l', 'g', 'bh', 'gr', 'lt', 'pc', 'kgs', 'pp']);
 
 /** Unit words long enough to take a typo ("papn" for papan, "rencneg" for renceng). */
 export const TYPO_PRONE_UNIT_WORDS: readonly string[] = [...UNIT_WORDS.keys()].filter((word) => word.length >= 4);

@@ -57,6 +57,7 @@ describe('hint', () => {
       hinted.find({}).hint('nope').toArray(),
       hinted.find({}).hint({ b: 1 }).toArray(),
       native.command({ count: 'hinted', query: {}, hint: 'nope' }),
+      native.command({ distinct: 'hinted', key: 'a', query: {}, hint: 'nope' }),
       hinted.aggregate([{ $match: {} }], { hint: { b: 1 } }).toArray(),
       hinted.updateOne({}, { $set: { x: 1 } }, { hint: 'nope' }),
       hinted.deleteOne({}, { hint: { b: 1 } }),
@@ -88,11 +89,15 @@ describe('hint', () => {
     expect(ids(await Hinted.find().hint({ a: -1 }).lean())).toEqual([1, 3, 2, 4]);
   });
 
-  it('leaves out what a hinted sparse index does not hold, in find and count', async () => {
+  it('leaves out what a hinted sparse index does not hold, in find, count and distinct', async () => {
     const hinted = native.collection('hinted');
     expect(ids(await hinted.find({}).hint('s_sparse').toArray())).toEqual([1, 3]);
     const counted = await native.command({ count: 'hinted', query: {}, hint: { s: 1 } });
     expect(counted.n).toBe(2);
+    const distinct = await native.command({ distinct: 'hinted', key: 'a', query: {}, hint: 's_sparse' });
+    expect([...distinct.values].sort()).toEqual([2, 3]);
+    const unhinted = await native.command({ distinct: 'hinted', key: 'a', query: {} });
+    expect([...unhinted.values].sort()).toEqual([1, 2, 3]);
   });
 
   it('picks the document an update, a delete or a findAndModify acts on', async () => {

@@ -36,6 +36,7 @@ describe.each([
   ['tests/holdout/ninth-set', 100],
   ['tests/holdout/tenth-set', 100],
   ['tests/holdout/eleventh-set', 100],
+  ['tests/holdout/twelfth-set', 100],
 ])('conversation set %s', (folder, size) => {
   test('95% or more store exactly what the resident meant, and no failure stores anything else', async () => {
     const results = await playSet(folder);

@@ -904,3 +904,13 @@ test('a checkout answer alone right after an order says the placed order is not 
   chat.clock.advance(7 * 60 * 60 * 1000);
   expect(await say(phone, 'ambil sendiri aja')).not.toContain('sudah masuk');
 });
+
+test('"simpanan" said again at the summary when savings already pay shows the summary again, and "ya" places the order', async () => {
+  await say(SITI, 'pakai simpanan ya kak, gula 1 kg');
+  await say(SITI, 'ambil');
+  const again = await say(SITI, 'simpanan');
+  expect(again).toContain('Ringkasan pesanan');
+  expect(again).not.toContain('Saldo simpanan Siti');
+  await say(SITI, 'ya');
+  expect((await latestOrder(SITI))?.payment.method).toBe('simpanan');
+});

@@ -622,3 +622,30 @@ describe('eleventh-set messages', () => {
     expect(understand('cek saldo', catalog).intent).toBe('balance');
   });
 });
+
+describe('twelfth-set messages', () => {
+  test('"tlr 3 pp" is three trays; an unknown short word after a bare number is asked about, never read as the first unit', () => {
+    expect(understand('tlr 3 pp buat jualan gorengan', catalog).items).toEqual([{ productId: 'TELUR', unit: 'papan', quantity: 3 }]);
+    expect(understand('telor 2 xy', catalog)).toMatchObject({ items: [], clarifications: [{ kind: 'unclear_quantity', productId: 'TELUR', text: '2 xy' }] });
+    expect(understand('telor 10', catalog).items).toEqual([{ productId: 'TELUR', unit: 'butir', quantity: 10, unitAssumed: true }]);
+  });
+
+  test('traders\' "br 10kg" is rice; "br" without an amount is not', () => {
+    expect(understand('br 10kg, mgr 5lt, tlr 2 pp', catalog).items.map((item) => item.productId)).toEqual(['BERAS-MED', 'MINYAKITA', 'TELUR']);
+    expect(understand('br nyampe kak', catalog).items).toEqual([]);
+  });
+
+  test('"gasnya nanti aja kalau udah habis" puts the gas off', () => {
+    expect(understand('galon 2. gasnya nanti aja kalau udah habis', catalog).items.filter((item) => item.edit !== 'remove').map((item) => item.productId)).toEqual(['AIR-GALON']);
+  });
+
+  test('"pake simpanan bisa? mau beras 5 kg" orders and asks; "saldo 50rb cukup ga?" only asks', () => {
+    expect(understand('pake simpanan sukarela bisa kak? mau beras premium 5 kg sama minyak 2 liter', catalog)).toMatchObject({ intent: 'order', asksBalance: true });
+    expect(understand('saldo 50rb cukup ga?', catalog).intent).toBe('balance');
+  });
+
+  test('"garam ada kak? kalo ada garam 2 bungkus juga" orders the salt; "telor ada? 2 kg brp?" asks a price', () => {
+    expect(understand('garam ada kak? kalo ada garam 2 bungkus juga', catalog)).toMatchObject({ intent: 'order', items: [{ productId: 'GARAM', unit: 'bungkus', quantity: 2 }] });
+    expect(understand('telor ada? 2 kg brp?', catalog).intent).toBe('price');
+  });
+});

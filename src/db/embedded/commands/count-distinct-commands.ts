@@ -23,7 +23,8 @@ export function runDistinct(ctx: CommandContext, command: Document): Document {
   const name = targetName(command, 'distinct');
   rejectCollation(command.collation);
   const key = String(command.key);
-  const docs = findDocuments(ctx.view, ctx.view.collection(ctx.db, name), (command.query as Document) ?? {});
+  // A hint (MongoDB 7.1+) picks the index visited: a sparse one leaves documents out, an unknown one is BadValue.
+  const docs = findDocuments(ctx.view, ctx.view.collection(ctx.db, name), (command.query as Document) ?? {}, { hint: command.hint });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const value of collectPathValues(doc, key)) {
